@@ -1,0 +1,44 @@
+"""One family of errors for a user's mistakes, each knowing how to show itself.
+
+Like click's ``ClickException``: the library raises, and only the command line turns
+an error into ``Error: …`` on stderr and a non-zero exit. A user's mistake never
+surfaces as a Python traceback.
+"""
+
+from __future__ import annotations
+
+__all__ = ["CongVanError", "InputError", "RenderError"]
+
+
+class CongVanError(Exception):
+    """Base of every error that is the input's or the environment's fault, not a bug."""
+
+    exit_code = 1
+
+    def format_message(self) -> str:
+        return str(self)
+
+
+class InputError(CongVanError):
+    """The input is wrong: the message names the file, the line, the field and the fix."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[str], *, file: str | None = None) -> None:
+        self.problems = problems
+        self.file = file
+        super().__init__("\n".join(problems))
+
+    def format_message(self) -> str:
+        if len(self.problems) == 1:
+            return self.problems[0]
+        head = f"{len(self.problems)} problems"
+        if self.file:
+            head += f" in {self.file}"
+        return head + ":\n" + "\n".join(f"  {p}" for p in self.problems)
+
+
+class RenderError(CongVanError):
+    """The output could not be made: a missing font or glyph, a template error, a disk error."""
+
+    exit_code = 1

@@ -1,0 +1,215 @@
+"""Load a dispatch from YAML into the model, with errors that point at the line.
+
+The YAML is read with ruamel.yaml's round-trip loader because it keeps the line and
+column of every key and list item; a pydantic ``ValidationError`` is then turned into
+an ``InputError`` whose lines read ``file:line: field.path: what is wrong. How to fix``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import fonts, schedule
+from .errors import InputError
+from .model import Dispatch
+
+__all__ = ["load_dispatch", "parse_dispatch"]
+
+
+def load_dispatch(path: str | Path) -> Dispatch:
+    """Read, check and normalise the dispatch described by the YAML file at ``path``.
+
+    Relative paths inside it (a plan table's ``file``, signature and seal images)
+    are resolved against the YAML file's folder.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError([f"{path}: no such file. Check the path."], file=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            [f"{path}: not UTF-8 text (byte {exc.start}). Save the file as UTF-8."], file=str(path)
+        ) from None
+    except OSError as exc:
+        raise InputError([f"{path}: cannot be read: {exc.strerror}."], file=str(path)) from None
+    return parse_dispatch(text, source=path)
+
+
+def parse_dispatch(text: str, *, source: Path) -> Dispatch:
+    """Like :func:`load_dispatch`, for YAML text already read from ``source``."""
+    data = _read_yaml(text, source)
+    sources = _inline_plan_files(data, source)
+    _resolve_images(data, source)
+    try:
+        dispatch = Dispatch.model_validate(data)
+    except ValidationError as exc:
+        problems = [_describe(err, data, source, sources) for err in exc.errors()]
+        raise InputError(problems, file=str(source)) from None
+    missing = fonts.uncovered(dispatch.model_dump(exclude={"signer": {"signature_image", "seal_image"}}))
+    if missing:
+        problems = [
+            f"{source}:{_line_of(data, loc)}: {'.'.join(map(str, loc))}: {what}" for loc, what in missing
+        ]
+        raise InputError(problems, file=str(source))
+    return dispatch
+
+
+def _read_yaml(text: str, source: Path) -> Any:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        data = YAML(typ="rt").load(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else str(source)
+        what = exc.problem or exc.context or "not valid YAML"
+        hint = (
+            "Indent with spaces, never tabs."
+            if "\t" in text and "tab" in str(exc).lower()
+            else "Check the indentation and that every quote is closed."
+        )
+        raise InputError([f"{where}: YAML syntax: {what}. {hint}"], file=str(source)) from None
+    except YAMLError as exc:
+        raise InputError([f"{source}: YAML syntax: {exc}"], file=str(source)) from None
+    if not isinstance(data, dict):
+        raise InputError(
+            [f"{source}:1: the file must be a mapping of fields (agency:, number:, …)."],
+            file=str(source),
+        )
+    return data
+
+
+def _inline_plan_files(data: Any, source: Path) -> dict[tuple[Any, ...], schedule.RowSource]:
+    """Replace each ``plan: {file: …}`` by the clusters read from that CSV or XLSX file.
+
+    Returns, for every cluster that came from a file, where it came from, so that a
+    validation error can name the file and row instead of the YAML line.
+    """
+    origins: dict[tuple[Any, ...], schedule.RowSource] = {}
+    annexes = data.get("annexes")
+    if not isinstance(annexes, list):
+        return origins
+    for i, annex in enumerate(annexes):
+        plan = annex.get("plan") if isinstance(annex, dict) else None
+        if not isinstance(plan, dict) or "file" not in plan:
+            continue
+        if "clusters" in plan:
+            line = _line_of(data, ("annexes", i, "plan"))
+            raise InputError(
+                [
+                    f"{source}:{line}: annexes.{i}.plan: give either clusters or file, not both. "
+                    "Remove one of them."
+                ],
+                file=str(source),
+            )
+        path = (source.parent / str(plan["file"])).resolve()
+        clusters, rows = schedule.read_clusters(path)
+        del plan["file"]
+        plan["clusters"] = clusters
+        for j, row in enumerate(rows):
+            origins[("annexes", i, "plan", "clusters", j)] = row
+    return origins
+
+
+def _resolve_images(data: Any, source: Path) -> None:
+    signer = data.get("signer")
+    if not isinstance(signer, dict):
+        return
+    for key in ("signature_image", "seal_image"):
+        value = signer.get(key)
+        if isinstance(value, str):
+            path = (source.parent / value).resolve()
+            if not path.is_file():
+                line = _line_of(data, ("signer", key))
+                raise InputError(
+                    [f"{source}:{line}: signer.{key}: no file {value!r} next to {source.name}. "
+                     "Check the name, or remove the field."],
+                    file=str(source),
+                )
+            signer[key] = str(path)
+
+
+def _line_of(data: Any, loc: tuple[Any, ...]) -> int:
+    """The 1-based line of the deepest part of ``loc`` found in the YAML."""
+    node, line = data, 1
+    for part in loc:
+        lc = getattr(node, "lc", None)
+        if isinstance(node, dict) and part in node:
+            if lc is not None:
+                line = lc.key(part)[0] + 1
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            if lc is not None:
+                line = lc.item(part)[0] + 1
+            node = node[part]
+        elif isinstance(part, str) and not part.isidentifier():
+            continue  # pydantic's own loc entries ("function-after[…]")
+        else:
+            break
+    return line
+
+
+def _describe(
+    err: Any, data: Any, source: Path, origins: dict[tuple[Any, ...], schedule.RowSource]
+) -> str:
+    loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+    path = ".".join(str(p) for p in loc) or "(top level)"
+    where = f"{source}:{_line_of(data, loc)}"
+    for n in range(len(loc), 0, -1):
+        row = origins.get(loc[:n])
+        if row is not None:
+            where = row.describe(loc[n] if n < len(loc) else None)
+            break
+    kind = err["type"]
+    msg = err["msg"].removeprefix("Value error, ")
+    if kind == "missing":
+        what = f"missing required field. Add `{loc[-1]}:`"
+    elif kind == "extra_forbidden":
+        field = loc[-1]
+        known = _fields_at(loc[:-1])
+        close = difflib.get_close_matches(str(field), known, n=1, cutoff=0.6)
+        hint = f"Did you mean `{close[0]}`?" if close else f"Known fields: {', '.join(known)}."
+        what = f"unknown field `{field}`. {hint}"
+    elif kind in ("value_error", "assertion_error"):
+        what = msg
+    else:
+        what = f"{msg}; got {_show(err.get('input'))}"
+    return f"{where}: {path}: {what}"
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _fields_at(loc: tuple[Any, ...]) -> list[str]:
+    """The field names of the model found at ``loc``, for "did you mean" hints."""
+    model: type[BaseModel] | None = Dispatch
+    for part in loc:
+        if model is None:
+            return []
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part))
+        model = _model_in(field.annotation) if field else None
+    return list(model.model_fields) if model else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (list, typing.Union, types.UnionType, typing.Annotated):
+        for arg in typing.get_args(annotation):
+            found = _model_in(arg)
+            if found:
+                return found
+    return None

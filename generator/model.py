@@ -1,0 +1,421 @@
+"""The model of a công văn and its annexes: the single source of truth both renderers read.
+
+Every part of the dispatch in §2–§6 of ``../shared/spec/nd30.md`` has a field here.
+The model is strict (unknown fields are errors, types are checked) and normalises all
+text to Unicode NFC with single spaces on load, so that what a clerk typed in YAML, Word
+or Excel compares equal however it was entered. What the Decree computes (counts, the
+annex reference line, numbering, letters) is *not* a field: see ``generator.view``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from .vietnamese import nfc
+
+__all__ = [
+    "Agency",
+    "Annex",
+    "AnnexAttribute",
+    "Authority",
+    "Body",
+    "Cluster",
+    "Directive",
+    "Dispatch",
+    "Distribution",
+    "IssueDate",
+    "Marks",
+    "Plan",
+    "QRCode",
+    "Signer",
+]
+
+
+def _clean_text(value: object) -> object:
+    """NFC, whitespace runs folded to one space, ends stripped.
+
+    YAML folded blocks and text pasted from PDFs carry line breaks that are not
+    paragraph breaks (the seed itself is such a text); a paragraph is one field.
+    """
+    if isinstance(value, str):
+        return " ".join(nfc(value).split())
+    return value
+
+
+def _not_empty(value: str) -> str:
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+#: Any text a reader sees: NFC, single-spaced, never empty.
+Text = Annotated[str, BeforeValidator(_clean_text), AfterValidator(_not_empty)]
+
+
+def _upper(value: str) -> str:
+    return value.upper()
+
+
+#: Text the Decree prints in capitals (titles in box 7a, marks); stored upper-cased.
+UpperText = Annotated[Text, AfterValidator(_upper)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Agency(_Model):
+    """Box 2: the issuing agency and, if any, its parent (cơ quan chủ quản)."""
+
+    name: Text = Field(description="Full name in normal case, e.g. 'Bộ Thông tin và Truyền thông'.")
+    header_lines: list[Text] | None = Field(
+        None,
+        description="How the name breaks in the header, one entry per line (printed in "
+        "capitals). Default: the name on one line, wrapped by the column width.",
+    )
+    parent: Text | None = Field(
+        None, description="Cơ quan chủ quản, printed above the agency name in capitals, not bold."
+    )
+
+    @model_validator(mode="after")
+    def _lines_spell_the_name(self) -> Agency:
+        if self.header_lines is not None:
+            joined = " ".join(self.header_lines)
+            if joined.casefold() != self.name.casefold():
+                raise ValueError(
+                    f"header_lines read {joined!r} but the name is {self.name!r}; "
+                    "they must be the same words, only broken into lines"
+                )
+        return self
+
+
+class IssueDate(_Model):
+    """Box 4's date. A draft may leave the day, or the day and month, blank."""
+
+    year: int = Field(ge=1945, le=2200)
+    month: int | None = Field(None, ge=1, le=12)
+    day: int | None = Field(None, ge=1, le=31)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_date(cls, value: object) -> object:
+        if isinstance(value, dt.date):
+            return {"year": value.year, "month": value.month, "day": value.day}
+        if isinstance(value, int) and not isinstance(value, bool):
+            return {"year": value}
+        return value
+
+    @model_validator(mode="after")
+    def _real_date(self) -> IssueDate:
+        if self.day is not None:
+            if self.month is None:
+                raise ValueError("a day needs a month: give month too, or leave day out")
+            last = calendar.monthrange(self.year, self.month)[1]
+            if self.day > last:
+                raise ValueError(
+                    f"{self.day}/{self.month}/{self.year} does not exist: "
+                    f"month {self.month} of {self.year} has {last} days"
+                )
+        return self
+
+    @property
+    def is_complete(self) -> bool:
+        return self.day is not None and self.month is not None
+
+
+class Directive(_Model):
+    """One numbered directive of the body ("1.", "2.", …)."""
+
+    text: Text
+    items: list[Text] = Field(
+        default_factory=list, description="Sub-items, lettered a), b), c), d), đ), e)… in order."
+    )
+    deadline: dt.date | None = Field(
+        None,
+        description="Target date; the text shows it where it writes {deadline} (as 9/9/2022).",
+    )
+
+
+class Body(_Model):
+    """Box 6: the content, in the order a công văn reads."""
+
+    opening: list[Text] = Field(default_factory=list, description="Paragraphs before the directives.")
+    directives: list[Directive] = Field(default_factory=list)
+    contact: list[Text] = Field(
+        default_factory=list, description="Paragraphs after the directives (contact point, …)."
+    )
+    closing: Text | None = Field(
+        None, description="The closing line, e.g. 'Trân trọng./.' (the Decree's samples end in './.')."
+    )
+
+    @model_validator(mode="after")
+    def _has_content(self) -> Body:
+        if not (self.opening or self.directives or self.contact):
+            raise ValueError("the body is empty: give at least one paragraph in opening")
+        return self
+
+
+def _check_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+        raise ValueError(
+            f"{value!r} is not a web address: write it in full, e.g. https://example.gov.vn"
+        )
+    return value
+
+
+class QRCode(_Model):
+    """A QR code printed after the closing, with its caption under it."""
+
+    caption: Text
+    url: Annotated[Text, AfterValidator(_check_url)]
+
+
+_PREFIXES = ("KT.", "TM.", "TL.", "TUQ.", "Q.")
+
+
+class Authority(_Model):
+    """One line of box 7a that carries a signing prefix: "KT. BỘ TRƯỞNG"."""
+
+    prefix: Literal["KT.", "TM.", "TL.", "TUQ.", "Q."]
+    of: UpperText = Field(description="Whose authority: 'Bộ trưởng', 'Ủy ban nhân dân', …")
+
+    @field_validator("prefix", mode="before")
+    @classmethod
+    def _dot(cls, value: object) -> object:
+        if isinstance(value, str):
+            bare = value.strip().upper().rstrip(".")
+            if bare + "." in _PREFIXES:
+                return bare + "."
+        return value
+
+    @property
+    def line(self) -> str:
+        return f"{self.prefix} {self.of}"
+
+
+class Signer(_Model):
+    """Boxes 7a–7c: authority, title, signature space, name."""
+
+    authority: list[Authority] = Field(
+        default_factory=list,
+        description="Prefix lines, outermost first: [TL. BỘ TRƯỞNG, KT. VỤ TRƯỞNG].",
+    )
+    title: UpperText | None = Field(None, description="The signer's own title, e.g. 'Thứ trưởng'.")
+    name: Text
+    signature_image: Text | None = Field(
+        None, description="PNG with a transparent background, relative to the YAML file."
+    )
+    seal_image: Text | None = Field(
+        None, description="PNG of the seal at its real size; it covers the signature's left third."
+    )
+
+    @model_validator(mode="after")
+    def _has_a_title(self) -> Signer:
+        if not self.authority and not self.title:
+            raise ValueError("give the signer a title, or an authority line such as 'KT. BỘ TRƯỞNG'")
+        if self.seal_image and not self.signature_image:
+            raise ValueError("a seal image overlaps the signature: give signature_image too")
+        return self
+
+    @property
+    def lines(self) -> list[str]:
+        """Box 7a as printed, one entry per line."""
+        out = [a.line for a in self.authority]
+        if self.title:
+            out.append(self.title)
+        return out
+
+
+class Distribution(_Model):
+    """Box 9b "Nơi nhận" and box 12 (drafter's initials and copies)."""
+
+    recipients: list[Text] = Field(
+        description="One line each, without the leading '- ' or the ';'. A công văn starts with 'Như trên'."
+    )
+    archive: list[Text] = Field(
+        default_factory=lambda: ["VT"], description="'Lưu:' units, e.g. [VT, CĐSQG]."
+    )
+    archive_copies: int | None = Field(None, ge=1, description="Copies kept, printed as '(2)'.")
+    drafter: Text | None = Field(None, description="Drafter's initials (box 12), e.g. 'PL'.")
+    copies: int | None = Field(None, ge=1, description="Copies issued (box 12), printed as '.(300)'.")
+
+    @model_validator(mode="after")
+    def _copies_need_drafter(self) -> Distribution:
+        if self.copies is not None and self.drafter is None:
+            raise ValueError("copies is printed after the drafter's initials: give drafter too")
+        return self
+
+
+class Marks(_Model):
+    """Boxes 10a, 10b and 11."""
+
+    secrecy: Literal["MẬT", "TỐI MẬT", "TUYỆT MẬT"] | None = None
+    urgency: Literal["KHẨN", "THƯỢNG KHẨN", "HỎA TỐC", "HOẢ TỐC"] | None = None
+    circulation: UpperText | None = Field(None, description="e.g. 'Lưu hành nội bộ' (box 11).")
+
+    @field_validator("secrecy", "urgency", mode="before")
+    @classmethod
+    def _caps(cls, value: object) -> object:
+        return nfc(value).strip().upper() if isinstance(value, str) else value
+
+
+class Cluster(_Model):
+    """One row of the plan table: a cluster of provinces and its date range."""
+
+    number: int | None = Field(None, ge=1, description="Default: its position in the table.")
+    name: Text | None = Field(None, description="Default: 'Cụm <number>'.")
+    provinces: list[Text] = Field(min_length=1)
+    start: dt.date
+    end: dt.date
+
+    @model_validator(mode="after")
+    def _range(self) -> Cluster:
+        if self.end < self.start:
+            raise ValueError(
+                f"the range ends ({self.end:%d/%m/%Y}) before it starts ({self.start:%d/%m/%Y}): "
+                "swap start and end"
+            )
+        return self
+
+
+class Plan(_Model):
+    """The plan table of an annex: clusters of provinces with date ranges."""
+
+    clusters: list[Cluster] = Field(min_length=1)
+    unit: Text = Field("tỉnh", description="The word after a cluster's count: 'Cụm 1 (12 tỉnh)'.")
+
+    @model_validator(mode="after")
+    def _each_province_once(self) -> Plan:
+        seen: dict[str, int] = {}
+        for i, cluster in enumerate(self.clusters):
+            for p in cluster.provinces:
+                key = p.casefold()
+                if key in seen:
+                    raise ValueError(
+                        f"{p!r} is listed twice, in clusters {seen[key] + 1} and {i + 1}: keep one"
+                    )
+                seen[key] = i
+        return self
+
+    @property
+    def province_count(self) -> int:
+        return sum(len(c.provinces) for c in self.clusters)
+
+
+class AnnexAttribute(_Model):
+    """A "- Label: text" line of an annex (Thời gian, Đối tượng, Nội dung, Hình thức, …)."""
+
+    label: Text
+    text: Text
+
+
+class Annex(_Model):
+    """An annex or attached plan, on its own pages with its own page numbers."""
+
+    heading: Text | None = Field(
+        None, description="'Phụ lục', 'Phụ lục I', …; leave out for an attached plan (KẾ HOẠCH …)."
+    )
+    title: Text = Field(description="Printed in capitals, e.g. 'Kế hoạch tổ chức …'.")
+    attributes: list[AnnexAttribute] = Field(default_factory=list)
+    plan: Plan | None = None
+
+
+_CODE = re.compile(r"^[^\s/]+$")
+
+#: A placeholder in body or annex text: ``{province_count}``, ``{deadline}``. Only
+#: names in lower case with underscores count, so other braces stay literal text.
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+class Dispatch(_Model):
+    """A công văn: header, body, closing, signer, distribution and annexes."""
+
+    type_name: Text = Field("Công văn", description="Used in the annex reference line.")
+    agency: Agency
+    number: int | None = Field(None, ge=1, description="Leave out in a draft: printed as blank space.")
+    code: Text = Field(description="Ký hiệu after the '/', e.g. 'BTTTT-CĐSQG'.")
+    place: Text = Field(description="Địa danh, e.g. 'Hà Nội'.")
+    date: IssueDate
+    subject: Text = Field(description="Trích yếu, printed after 'V/v '.")
+    recipients: list[Text] = Field(min_length=1, description="Kính gửi.")
+    body: Body
+    qr_codes: list[QRCode] = Field(default_factory=list)
+    signer: Signer
+    distribution: Distribution
+    marks: Marks = Field(default_factory=Marks)
+    footer: list[Text] = Field(
+        default_factory=list, description="Box 13: address lines at the foot of page 1."
+    )
+    annexes: list[Annex] = Field(default_factory=list)
+
+    @field_validator("code")
+    @classmethod
+    def _code_shape(cls, value: str) -> str:
+        if not _CODE.match(value):
+            raise ValueError(
+                f"{value!r}: write the ký hiệu without spaces or '/', e.g. 'BTTTT-CĐSQG'"
+            )
+        return value.upper()
+
+    @field_validator("subject")
+    @classmethod
+    def _no_vv(cls, value: str) -> str:
+        if re.match(r"(?i)^v/v\b", value):
+            raise ValueError("leave out 'V/v': it is printed for you")
+        return value
+
+    @model_validator(mode="after")
+    def _placeholders_known(self) -> Dispatch:
+        has_plan = self.plan is not None
+        for where, text, extra in self._texts_with_placeholders():
+            for name in PLACEHOLDER.findall(text):
+                known = {"province_count"} if has_plan else set()
+                known |= extra
+                if name not in known:
+                    hint = ", ".join("{" + k + "}" for k in sorted(known)) or "none here"
+                    raise ValueError(f"{where}: unknown placeholder {{{name}}} (known: {hint})")
+        for i, d in enumerate(self.body.directives):
+            if d.deadline is not None and "{deadline}" not in d.text:
+                raise ValueError(
+                    f"body.directives.{i}: deadline is set but the text never shows it: "
+                    "write {deadline} where the date belongs"
+                )
+        return self
+
+    def _texts_with_placeholders(self) -> list[tuple[str, str, set[str]]]:
+        out: list[tuple[str, str, set[str]]] = []
+        for i, t in enumerate(self.body.opening):
+            out.append((f"body.opening.{i}", t, set()))
+        for i, d in enumerate(self.body.directives):
+            extra = {"deadline"} if d.deadline is not None else set()
+            out.append((f"body.directives.{i}.text", d.text, extra))
+            out += [(f"body.directives.{i}.items.{j}", t, extra) for j, t in enumerate(d.items)]
+        for i, t in enumerate(self.body.contact):
+            out.append((f"body.contact.{i}", t, set()))
+        for i, a in enumerate(self.annexes):
+            out.append((f"annexes.{i}.title", a.title, set()))
+            out += [(f"annexes.{i}.attributes.{j}.text", t.text, set()) for j, t in enumerate(a.attributes)]
+        return out
+
+    @property
+    def plan(self) -> Plan | None:
+        """The first annex's plan table, the one body text counts refer to."""
+        for annex in self.annexes:
+            if annex.plan is not None:
+                return annex.plan
+        return None
