@@ -48,8 +48,11 @@ class Page:
     #: Distance from the page edge to the page number in the top margin (§1: the
     #: official sample file uses 10 mm).
     header_distance: float = 10.0
-    #: Header table split, left/right (§2, Mẫu 1.5: 3852/5402 twips ≈ 42/58 %).
-    header_split: float = 0.42
+    #: Header table split, left/right. Mẫu 1.5 uses ≈ 42/58 % (§2), but at our 165 mm
+    #: text width that leaves 69 mm on the left, and "BỘ THÔNG TIN VÀ TRUYỀN THÔNG"
+    #: at 12 pt bold needs 74.4 mm; 46/54 % gives 75.9 mm for the agency and 89.1 mm
+    #: for the Quốc hiệu, which needs 88.3 mm at 12 pt bold (widths from fontTools).
+    header_split: float = 0.46
     #: Nơi nhận / signer table split (§2, Mẫu 1.5: 3510/5812 twips ≈ 38/62 %).
     closing_split: float = 0.38
     #: "Kính gửi:" start for a list of recipients, and where the dashes line up:

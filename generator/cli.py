@@ -1,0 +1,106 @@
+"""The ``congvan`` command line.
+
+Kept light: WeasyPrint and docxtpl are imported inside the commands that render, so
+``--help``, ``--version`` and ``schema`` start fast. The command group turns a
+:class:`~generator.errors.CongVanError` into a click error, which click's
+``Command.main`` prints as ``Error: …`` with a non-zero exit; a user's mistake
+never shows a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import CongVanError
+
+FORMATS = ("pdf", "docx")
+
+
+def _formats(ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
+    chosen = [f.strip().lower() for f in value.split(",") if f.strip()]
+    bad = [f for f in chosen if f not in FORMATS]
+    if bad or not chosen:
+        raise click.BadParameter(
+            f"{', '.join(bad) or value!r} is not a format. Use pdf, docx or pdf,docx."
+        )
+    return list(dict.fromkeys(chosen))
+
+
+class _UserError(click.ClickException):
+    """A :class:`CongVanError` shown the click way: ``Error: …`` on stderr, its exit code."""
+
+    def __init__(self, error: CongVanError) -> None:
+        super().__init__(error.format_message())
+        self.exit_code = error.exit_code
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except CongVanError as exc:
+            raise _UserError(exc) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="congvan")
+def cli() -> None:
+    """Lay out Vietnamese official dispatches (công văn) per Decree 30/2020, as DOCX and PDF."""
+
+
+@cli.command()
+@click.argument("dispatch", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format", "formats", default="pdf,docx", show_default=True, callback=_formats,
+    help="Output formats, comma-separated.",
+)
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+    show_default=True, help="Folder for the outputs.",
+)
+def render(dispatch: Path, formats: list[str], out_dir: Path) -> None:
+    """Render DISPATCH.yaml to PDF and/or DOCX in the output folder.
+
+    Each file is named after the YAML file and written atomically: a failed run
+    leaves earlier outputs untouched.
+    """
+    from .loader import load_dispatch
+
+    model = load_dispatch(dispatch)
+    outputs: dict[str, bytes] = {}
+    # Render everything first, write after: an error in one format leaves all files as they were.
+    if "pdf" in formats:
+        from .pdf_render import pdf_bytes
+
+        outputs["pdf"] = pdf_bytes(model)
+    if "docx" in formats:
+        from .docx_render import docx_bytes
+
+        outputs["docx"] = docx_bytes(model)
+    from .atomic import atomic_write_bytes
+
+    for fmt, data in outputs.items():
+        path = atomic_write_bytes(out_dir / f"{dispatch.stem}.{fmt}", data)
+        click.echo(f"wrote {path}")
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the dispatch YAML, for editors to validate and complete it."""
+    from .model import Dispatch
+
+    click.echo(json.dumps(Dispatch.model_json_schema(), ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@click.argument("dispatch", type=click.Path(dir_okay=False, path_type=Path))
+def validate(dispatch: Path) -> None:
+    """Check DISPATCH.yaml without rendering it."""
+    from .loader import load_dispatch
+
+    load_dispatch(dispatch)
+    click.echo(f"{dispatch}: OK")
