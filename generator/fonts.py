@@ -39,9 +39,12 @@ def face_path(bold: bool = False, italic: bool = False) -> Path:
 
 @functools.lru_cache(maxsize=None)
 def _font(bold: bool, italic: bool) -> Any:
+    import io
+
     from fontTools.ttLib import TTFont
 
-    return TTFont(face_path(bold, italic), lazy=True)
+    # From bytes, so no file handle stays open for the life of the process.
+    return TTFont(io.BytesIO(face_path(bold, italic).read_bytes()))
 
 
 @functools.lru_cache(maxsize=None)

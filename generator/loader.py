@@ -180,6 +180,11 @@ def _describe(
         what = f"unknown field `{field}`. {hint}"
     elif kind in ("value_error", "assertion_error"):
         what = msg
+    elif kind == "string_type" and isinstance(err.get("input"), dict) and len(err["input"]) == 1:
+        what = (
+            "this text was read as 'key: value' because it contains ': ' or ends with ':'. "
+            'Put the whole text in double quotes, or write it as a block after ">-"'
+        )
     else:
         what = f"{msg}; got {_show(err.get('input'))}"
     return f"{where}: {path}: {what}"

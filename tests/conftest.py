@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "to-cong-nghe-so-2022" / "cong-van.yaml"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _qr_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests cache QR images in a folder of their own, never in the source tree."""
+    os.environ["CONGVAN_QR_CACHE"] = str(tmp_path_factory.mktemp("qr"))
+
+
+@pytest.fixture(scope="session")
+def example():
+    from generator import load_dispatch
+
+    return load_dispatch(EXAMPLE)
+
+
+@pytest.fixture(scope="session")
+def example_pdf(example) -> bytes:
+    from generator.pdf_render import pdf_bytes
+
+    return pdf_bytes(example)
+
+
+@pytest.fixture(scope="session")
+def pdf(example_pdf):
+    from pdfread import PdfReader
+
+    return PdfReader(example_pdf)
+
+
+@pytest.fixture(scope="session")
+def example_docx(example) -> bytes:
+    from generator.docx_render import docx_bytes
+
+    return docx_bytes(example)
+
+
+@pytest.fixture(scope="session")
+def second():
+    from generator import load_dispatch
+
+    return load_dispatch(FIXTURES / "second-dispatch.yaml")

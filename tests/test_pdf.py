@@ -1,0 +1,260 @@
+"""The reference dispatch as a reader of the PDF sees it: words, positions, fonts, sizes.
+
+Expected positions are computed from the spec's millimetres (``MM`` = 72/25.4 pt) with
+the arithmetic in a comment, then read back from the rendered file.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+import seed_text as seed
+from pdfread import MM, PdfReader, decode_qr, norm, render_page_image
+
+from generator.measures import PAGE, SIZES
+
+A4 = (round(210 * MM, 2), round(297 * MM, 2))  # 595.28 x 841.89 pt
+LEFT = PAGE.left * MM  # 30 mm = 85.04 pt
+RIGHT = (PAGE.width - PAGE.right) * MM  # 210 - 15 = 195 mm = 552.76 pt
+TOP = PAGE.top * MM  # 20 mm = 56.69 pt
+BOTTOM = (PAGE.height - PAGE.bottom) * MM  # 297 - 20 = 277 mm = 785.20 pt
+SPLIT = LEFT + PAGE.header_split * (RIGHT - LEFT)  # header column boundary
+LEFT_COL = (0, SPLIT)
+RIGHT_COL = (SPLIT, 1000)
+ANNEX_PAGE = 2  # 0-based: the dispatch takes pages 1–2, the annex starts on page 3
+
+
+def test_every_page_is_a4_portrait(pdf):
+    for page in pdf.pages:
+        assert (round(page.width, 2), round(page.height, 2)) == A4
+
+
+def test_text_stays_inside_the_margins(pdf):
+    for i, page in enumerate(pdf.pages):
+        body = [c for c in page.chars if c["text"].strip() and c["top"] >= TOP]
+        assert min(c["x0"] for c in body) >= LEFT - 0.5
+        # justified lines end within a point of the margin (WeasyPrint spreads the
+        # remaining space over the spaces, and rounds)
+        assert max(c["x1"] for c in body) <= RIGHT + 1.5
+        assert max(c["bottom"] for c in body) <= BOTTOM + 0.5
+    # and the body really uses the text area: continuation lines start at the left margin
+    assert min(c["x0"] for c in pdf.pages[0].chars if c["text"].strip()) == pytest.approx(LEFT, abs=1)
+
+
+def test_only_liberation_serif_is_used_and_it_is_embedded(example_pdf):
+    from pypdf import PdfReader as Pypdf
+
+    reader = Pypdf(io.BytesIO(example_pdf))
+    names = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            names.add(re.sub(r"^/[A-Z]{6}\+", "", font["/BaseFont"]))
+            descendant = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            assert "/FontFile2" in descendant["/FontDescriptor"].get_object()
+    assert names == {
+        "Liberation-Serif", "Liberation-Serif-Bold", "Liberation-Serif-Italic",
+        "Liberation-Serif-Bold-Italic",
+    }
+
+
+def test_body_has_every_paragraph_of_the_seed_in_order(pdf):
+    text = pdf.all_text(range(0, ANNEX_PAGE))
+    position = 0
+    for paragraph in [seed.KINH_GUI, *seed.BODY]:
+        found = text.find(norm(paragraph), position)
+        assert found >= 0, f"missing or out of order: {paragraph[:60]!r}"
+        position = found + len(paragraph)
+
+
+def test_closing_block_words(pdf):
+    text = pdf.all_text(range(0, ANNEX_PAGE))
+    for line in [*seed.NOI_NHAN, *seed.SIGNER]:
+        assert norm(line) in text
+
+
+def test_header_elements_have_the_decrees_sizes_and_weights(pdf):
+    def line(text, column):
+        return pdf.find(0, text, column)
+
+    agency = line(seed.HEADER[0], LEFT_COL)
+    assert (agency.size, agency.bold) == (SIZES.agency, True)
+    title = line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", RIGHT_COL)
+    assert (title.size, title.bold) == (SIZES.national_title, True)
+    motto = line("Độc lập - Tự do - Hạnh phúc", RIGHT_COL)
+    assert (motto.size, motto.bold) == (SIZES.motto, True)
+    number = line("Số: /BTTTT-CĐSQG", LEFT_COL)
+    assert (number.size, number.bold, number.italic) == (SIZES.number, False, False)
+    date = line("Hà Nội, ngày tháng năm 2022", RIGHT_COL)
+    assert date.italic and 13 <= date.size <= 14
+    subject = line("V/v triển khai Kế hoạch", LEFT_COL)
+    assert (subject.size, subject.bold) == (SIZES.subject, False)
+    assert "V/v:" not in pdf.page_text(0)
+
+
+def test_number_and_date_share_one_line(pdf):
+    number = pdf.find(0, "Số:", LEFT_COL)
+    date = pdf.find(0, "Hà Nội, ngày", RIGHT_COL)
+    assert number.bottom == pytest.approx(date.bottom, abs=0.5)
+
+
+def test_national_title_and_motto_are_centred_in_the_right_column(pdf):
+    centre = (SPLIT + RIGHT) / 2
+    for text in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"):
+        ln = pdf.find(0, text, RIGHT_COL)
+        assert (ln.x0 + ln.x1) / 2 == pytest.approx(centre, abs=1.5)
+
+
+def test_rules_under_the_motto_and_the_agency_name(pdf):
+    rules = pdf.hlines(0)
+    motto = pdf.find(0, "Độc lập - Tự do - Hạnh phúc", RIGHT_COL)
+    under_motto = [r for r in rules if 0 < r[2] - motto.bottom < 6]
+    assert len(under_motto) == 1
+    x0, x1, _ = under_motto[0]
+    # NĐ 30 §3 box 1: the rule is as long as the motto's line
+    assert x0 == pytest.approx(motto.x0, abs=1) and x1 == pytest.approx(motto.x1, abs=1)
+    agency = pdf.find(0, seed.HEADER[0], LEFT_COL)
+    under_agency = [r for r in rules if 0 < r[2] - agency.bottom < 6 and r[1] <= SPLIT]
+    assert len(under_agency) == 1
+    x0, x1, _ = under_agency[0]
+    width = agency.x1 - agency.x0
+    # §3 box 2: one third to one half of the name's line, centred under it
+    assert width / 3 <= x1 - x0 <= width / 2
+    assert (x0 + x1) / 2 == pytest.approx((agency.x0 + agency.x1) / 2, abs=1)
+
+
+def test_kinh_gui_body_and_closing_sizes(pdf):
+    kinh_gui = pdf.find(0, "Kính gửi:")
+    assert kinh_gui.size == SIZES.kinh_gui
+    first = pdf.find(0, "Thực hiện Chương trình công tác")
+    assert (first.size, first.bold) == (SIZES.body, False)
+    # first-line indent of 1 cm from the left margin
+    assert first.x0 == pytest.approx(LEFT + PAGE.first_line_indent * MM, abs=1)
+
+
+def _closing_page(pdf) -> int:
+    return next(i for i in range(ANNEX_PAGE) if "Nơi nhận:" in pdf.page_text(i))
+
+
+def test_noi_nhan_and_signer(pdf):
+    page = _closing_page(pdf)
+    label = pdf.find(page, "Nơi nhận:")
+    assert label.size == SIZES.noi_nhan_label and label.bold and label.italic
+    assert label.x0 == pytest.approx(LEFT, abs=1)  # flush left
+    for text in seed.NOI_NHAN[1:]:
+        item = pdf.find(page, text)
+        assert (item.size, item.bold) == (SIZES.noi_nhan, False)
+    authority = pdf.find(page, "KT. BỘ TRƯỞNG")
+    assert authority.size == SIZES.signer and authority.bold
+    assert abs(authority.top - label.top) < 3  # box 7a level with "Nơi nhận:"
+    name = pdf.find(page, "Nguyễn Huy Dũng", (LEFT + (RIGHT - LEFT) * PAGE.closing_split, 1000))
+    assert name.size == SIZES.signer and name.bold
+    assert name.top - authority.bottom > PAGE.signature_space * MM  # room to sign
+
+
+def test_page_numbers_in_the_top_margin_from_page_two(pdf):
+    def in_top_margin(i):
+        return [c for c in pdf.pages[i].chars if c["text"].strip() and c["bottom"] < TOP]
+
+    assert in_top_margin(0) == []
+    numbers = in_top_margin(1)
+    assert "".join(c["text"] for c in numbers) == "2"
+    centre = (numbers[0]["x0"] + numbers[-1]["x1"]) / 2
+    assert centre == pytest.approx((LEFT + RIGHT) / 2, abs=1)  # (30 + 195) / 2 mm
+    assert numbers[0]["size"] == pytest.approx(SIZES.page_number, abs=0.01)
+    # the annex starts a page of its own, and its first page shows no number
+    assert in_top_margin(ANNEX_PAGE) == []
+    assert pdf.page_text(ANNEX_PAGE).startswith(seed.ANNEX[0][:30])
+
+
+def test_annex_text(pdf):
+    text = pdf.all_text(range(ANNEX_PAGE, len(pdf.pages)))
+    position = 0
+    for paragraph in seed.ANNEX:
+        found = text.find(norm(paragraph), position)
+        assert found >= 0, f"missing or out of order: {paragraph[:60]!r}"
+        position = found
+    title = pdf.find(ANNEX_PAGE, "KẾ HOẠCH TỔ CHỨC")
+    assert title.bold and title.size == SIZES.annex_title
+    reference = pdf.find(ANNEX_PAGE, "(Kèm theo Công văn số")
+    assert reference.italic
+
+
+def _plan_rows(pdf):
+    tables = pdf.tables(ANNEX_PAGE)
+    assert len(tables) == 1
+    header, *rows = tables[0]
+    assert header == seed.PLAN_HEADERS
+    return rows
+
+
+def test_plan_table_rows_match_the_seed(pdf):
+    rows = _plan_rows(pdf)
+    assert [(r[0], r[1], r[3]) for r in rows] == [(n, c, p + ".") for n, c, _, p in seed.CLUSTERS]
+
+
+def test_all_63_provinces_appear_once_in_the_annex(pdf):
+    provinces = [p.strip() for r in _plan_rows(pdf) for p in r[3].rstrip(".").split(", ")]
+    assert len(provinces) == 63
+    assert len(set(provinces)) == 63
+    assert sorted(provinces) == sorted(p for c in seed.CLUSTERS for p in c[3].split(", "))
+
+
+def test_equal_consecutive_date_ranges_share_one_merged_cell(pdf):
+    rows = _plan_rows(pdf)
+    for group in seed.MERGED_DATE_GROUPS:
+        first, *rest = group
+        assert rows[first - 1][2] == seed.CLUSTERS[first - 1][2]
+        assert [rows[k - 1][2] for k in rest] == [None] * len(rest)  # covered by the merged cell
+
+
+def test_both_qr_codes_decode_to_the_input_urls(pdf, example_pdf, example):
+    page = next(i for i in range(ANNEX_PAGE) if pdf.pages[i].images)
+    assert decode_qr(render_page_image(example_pdf, page)) == sorted(q.url for q in example.qr_codes)
+
+
+def test_qr_codes_are_side_by_side_with_their_captions_under_them(pdf):
+    page_no = next(i for i in range(ANNEX_PAGE) if pdf.pages[i].images)
+    page = pdf.pages[page_no]
+    images = sorted(page.images, key=lambda im: im["x0"])
+    assert len(images) == 2
+    assert images[0]["top"] == pytest.approx(images[1]["top"], abs=0.5)  # same row
+    for image, caption in zip(images, seed.QR_CAPTIONS):
+        assert image["x1"] - image["x0"] == pytest.approx(PAGE.qr_size * MM, abs=0.5)
+        below = page.crop((image["x0"] - 15 * MM, image["bottom"], image["x1"] + 15 * MM, image["bottom"] + 40))
+        assert norm(below.extract_text()) == caption
+    # after the closing line, before "Nơi nhận"
+    closing_page = next(i for i in range(ANNEX_PAGE) if "Trân trọng./." in pdf.page_text(i))
+    assert closing_page <= page_no
+    if closing_page == page_no:
+        assert images[0]["top"] > pdf.find(page_no, "Trân trọng./.").bottom
+    assert images[0]["bottom"] < pdf.find(page_no, "Nơi nhận:").top
+
+
+def test_rendering_twice_gives_the_same_bytes(example, example_pdf):
+    from generator.pdf_render import pdf_bytes
+
+    assert pdf_bytes(example) == example_pdf
+
+
+def test_a_long_annex_repeats_its_header_row_and_numbers_its_own_pages(example):
+    from generator.model import Cluster, Plan
+    from generator.pdf_render import pdf_bytes
+
+    import datetime as dt
+
+    day = dt.date(2022, 9, 12)
+    clusters = [
+        Cluster(provinces=[f"Địa phương {i}"], start=day + dt.timedelta(days=i % 5), end=day + dt.timedelta(days=i % 5))
+        for i in range(1, 61)
+    ]
+    annex = example.annexes[0].model_copy(update={"plan": Plan(clusters=clusters)})
+    long = example.model_copy(update={"annexes": [annex]})
+    reader = PdfReader(pdf_bytes(long))
+    assert len(reader.pages) >= ANNEX_PAGE + 2
+    second = ANNEX_PAGE + 1
+    top = [c["text"] for c in reader.pages[second].chars if c["text"].strip() and c["bottom"] < TOP]
+    assert "".join(top) == "2"  # the annex's own page 2
+    assert reader.all_text(range(second, second + 1)).startswith("TT Cụm Thời gian Tỉnh, thành phố")
