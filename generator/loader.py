@@ -71,20 +71,39 @@ def _read_yaml(text: str, source: Path) -> Any:
         mark = exc.problem_mark or exc.context_mark
         where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else str(source)
         what = exc.problem or exc.context or "not valid YAML"
-        hint = (
-            "Indent with spaces, never tabs."
-            if "\t" in text and "tab" in str(exc).lower()
-            else "Check the indentation and that every quote is closed."
-        )
+        line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+        if "\t" in line:
+            hint = "Indent with spaces, never tabs."
+        elif "mapping values" in what:
+            hint = "A text that contains ': ' or ends with ':' must be put in double quotes."
+        else:
+            hint = "Check the indentation and that every quote is closed."
         raise InputError([f"{where}: YAML syntax: {what}. {hint}"], file=str(source)) from None
     except YAMLError as exc:
         raise InputError([f"{source}: YAML syntax: {exc}"], file=str(source)) from None
+    except ValueError as exc:  # ruamel builds dates as it reads: 2022-02-30 fails here
+        raise InputError([f"{_bad_date_line(text, source)}: {exc}. Write a real date as YYYY-MM-DD."],
+                         file=str(source)) from None
     if not isinstance(data, dict):
         raise InputError(
             [f"{source}:1: the file must be a mapping of fields (agency:, number:, …)."],
             file=str(source),
         )
     return data
+
+
+def _bad_date_line(text: str, source: Path) -> str:
+    """``file:line`` of the first YYYY-MM-DD in ``text`` that is not a real date."""
+    import datetime as dt
+    import re
+
+    for number, line in enumerate(text.splitlines(), start=1):
+        for m in re.finditer(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b", line.split("#")[0]):
+            try:
+                dt.date(*map(int, m.groups()))
+            except ValueError:
+                return f"{source}:{number}: {m.group(0)}"
+    return str(source)
 
 
 def _inline_plan_files(data: Any, source: Path) -> dict[tuple[Any, ...], schedule.RowSource]:
@@ -143,18 +162,26 @@ def _line_of(data: Any, loc: tuple[Any, ...]) -> int:
     for part in loc:
         lc = getattr(node, "lc", None)
         if isinstance(node, dict) and part in node:
-            if lc is not None:
-                line = lc.key(part)[0] + 1
+            line = _lc_line(lc, "key", part, line)
             node = node[part]
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            if lc is not None:
-                line = lc.item(part)[0] + 1
+            line = _lc_line(lc, "item", part, line)
             node = node[part]
         elif isinstance(part, str) and not part.isidentifier():
             continue  # pydantic's own loc entries ("function-after[…]")
         else:
             break
     return line
+
+
+def _lc_line(lc: Any, kind: str, part: Any, default: int) -> int:
+    """The line ruamel recorded for a key or item; values the loader added have none."""
+    if lc is None:
+        return default
+    try:
+        return int(getattr(lc, kind)(part)[0]) + 1
+    except (KeyError, IndexError, TypeError):
+        return default
 
 
 def _describe(
