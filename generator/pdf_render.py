@@ -18,6 +18,7 @@ joined, so every annex starts on a new page with its own numbering from 1
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import tempfile
@@ -76,7 +77,9 @@ def _write(html_docs: list[str], css_text: str, view: DispatchView, author: str)
     return bytes(data)
 
 
+@functools.lru_cache(maxsize=1)
 def _environment() -> Any:
+    """The one Jinja environment of the PDF side: HTML autoescaped, no silent blanks."""
     import jinja2
 
     env = jinja2.Environment(
