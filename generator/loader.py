@@ -50,7 +50,9 @@ def parse_dispatch(text: str, *, source: Path) -> Dispatch:
     try:
         dispatch = Dispatch.model_validate(data)
     except ValidationError as exc:
-        problems = [_describe(err, data, source, sources) for err in exc.errors()]
+        errors = _without_consequences(exc.errors())
+        errors.sort(key=lambda e: _line_of(data, tuple(e["loc"])))
+        problems = [_describe(err, data, source, sources) for err in errors]
         raise InputError(problems, file=str(source)) from None
     missing = fonts.uncovered(dispatch.model_dump(exclude={"signer": {"signature_image", "seal_image"}}))
     if missing:
@@ -90,6 +92,24 @@ def _read_yaml(text: str, source: Path) -> Any:
             file=str(source),
         )
     return data
+
+
+def _without_consequences(errors: list[Any]) -> list[Any]:
+    """Drop "missing field X" when the same mapping has a misspelt field close to X.
+
+    A typo such as ``recipents`` yields two errors, the unknown field and the missing
+    one; the first already says "Did you mean `recipients`?", which is the one fix.
+    """
+    typos = {
+        (tuple(e["loc"][:-1]), close)
+        for e in errors
+        if e["type"] == "extra_forbidden"
+        for close in difflib.get_close_matches(str(e["loc"][-1]), _fields_at(tuple(e["loc"][:-1])), n=1, cutoff=0.6)
+    }
+    return [
+        e for e in errors
+        if not (e["type"] == "missing" and (tuple(e["loc"][:-1]), str(e["loc"][-1])) in typos)
+    ]
 
 
 def _bad_date_line(text: str, source: Path) -> str:

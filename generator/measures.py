@@ -13,6 +13,7 @@ from dataclasses import dataclass
 __all__ = [
     "MOTTO",
     "NATIONAL_TITLE",
+    "SINGLE_LINE",
     "PAGE",
     "SIZES",
     "Page",
@@ -94,7 +95,10 @@ class Sizes:
     kinh_gui: float = 14  # box 9a: 13–14
     body: float = 14  # box 6: 13–14
     body_space_before: float = 6  # box 6: paragraph spacing ≥ 6 pt
-    body_line_height: float = 1.2  # box 6: single to 1.5 lines
+    #: Box 6: single to 1.5 lines. In *lines*, as Word counts them ("Multiple 1.2"):
+    #: one line of Times New Roman / Liberation Serif is :data:`SINGLE_LINE` em, so the
+    #: PDF's CSS line-height is this × SINGLE_LINE, and both outputs break pages alike.
+    body_line_height: float = 1.2
     signer: float = 14  # box 7a/7b: 13–14, bold
     noi_nhan_label: float = 12  # box 9b "Nơi nhận:": 12, bold italic
     noi_nhan: float = 11  # box 9b list: 11
@@ -110,6 +114,10 @@ class Sizes:
 
 PAGE = Page()
 SIZES = Sizes()
+
+#: Height of one "single" line in em for Times New Roman and its metric clone Liberation
+#: Serif: (hhea ascender 1825 + descender 443 + line gap 87) / 2048 units per em.
+SINGLE_LINE = (1825 + 443 + 87) / 2048
 
 #: Box 1, fixed text. The Decree writes the motto with spaced hyphens (§3).
 MOTTO = "Độc lập - Tự do - Hạnh phúc"

@@ -49,7 +49,10 @@ def pdf_bytes(dispatch: Dispatch) -> bytes:
     fonts.check_coverage(dispatch.model_dump(exclude={"signer": {"signature_image", "seal_image"}}))
     view = build_view(dispatch)
     env = _environment()
-    css_text = _render(env, "page.css.j2", P=measures.PAGE, S=measures.SIZES, fonts=_font_urls())
+    css_text = _render(
+        env, "page.css.j2", P=measures.PAGE, S=measures.SIZES, single_line=measures.SINGLE_LINE,
+        fonts=_font_urls(),
+    )
     author = dispatch.agency.name
     html_docs = [_render(env, "dispatch.html.j2", v=view, author=author)]
     html_docs += [_render(env, "annex.html.j2", a=a) for a in view.annexes]

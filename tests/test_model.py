@@ -75,7 +75,7 @@ def test_an_unknown_field_names_the_line_and_the_closest_field(tmp_path):
     message = error_of(tmp_path, EXAMPLE_TEXT.replace("recipients:\n", "recipents:\n", 1))
     line = EXAMPLE_TEXT.splitlines().index("recipients:") + 1
     assert f"cv.yaml:{line}: recipents: unknown field `recipents`. Did you mean `recipients`?" in message
-    assert "recipients: missing required field. Add `recipients:`" in message
+    assert "missing required field" not in message  # the typo is the one fix
 
 
 def test_a_wrong_prefix_lists_the_allowed_ones(tmp_path):

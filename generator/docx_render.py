@@ -1,0 +1,170 @@
+"""Render a dispatch to DOCX by filling ``templates/dispatch.docx`` with docxtpl.
+
+The template (built by ``templates/make_docx_template.py``) holds the layout; the
+view (:mod:`generator.view`) holds every printed string; this module adds only what
+depends on both: the lengths of the two short rules in the header, measured with the
+font metrics the PDF uses, and the images. What Jinja cannot express in Word's XML
+is done afterwards by :mod:`generator.ooxml`.
+
+The same input gives the same bytes: core properties come from the dispatch (never
+the clock) and the zip is rewritten with fixed entry dates (:mod:`generator.reproducible`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+from . import fonts, ooxml
+from .atomic import atomic_write_bytes
+from .errors import RenderError
+from .measures import PAGE, SIZES, mm_to_twips
+from .model import Dispatch
+from .reproducible import fixed_zip, set_core_properties
+from .resources import TEMPLATES_DIR
+from .view import DispatchView, build_view
+
+__all__ = ["TEMPLATE_NAME", "column_twips", "docx_bytes", "render_docx"]
+
+TEMPLATE_NAME = "dispatch.docx"
+
+
+def render_docx(dispatch: Dispatch, out_path: str | Path) -> Path:
+    """Render ``dispatch`` to the DOCX file ``out_path``, written atomically."""
+    return atomic_write_bytes(out_path, docx_bytes(dispatch))
+
+
+def docx_bytes(dispatch: Dispatch) -> bytes:
+    """The DOCX of ``dispatch`` as bytes; identical input gives identical bytes."""
+    fonts.check_coverage(dispatch.model_dump(exclude={"signer": {"signature_image", "seal_image"}}))
+    view = build_view(dispatch)
+    tpl = _template()
+    _fill(tpl, _context(tpl, view))
+    document = tpl.docx
+    ooxml.merge_plan_date_cells(
+        document, [[r.date_span for r in a.plan.rows] for a in view.annexes if a.plan]
+    )
+    ooxml.fit_qr_table(document)
+    ooxml.keep_first_page_extras_on_page_one(document)
+    ooxml.give_every_story_a_paragraph(document)
+    set_core_properties(
+        document,
+        title=view.subject_line,
+        author=dispatch.agency.name,
+        when=_issue_datetime(dispatch),
+    )
+    out = io.BytesIO()
+    tpl.save(out)
+    return fixed_zip(out.getvalue())
+
+
+def column_twips(share: float) -> tuple[int, int]:
+    """A two-column split of the text width, in twips: ``share`` left, the rest right.
+
+    The template builder sizes the header and closing tables with this, and the
+    renderer centres the header rules in the same cells, so both agree to the twip.
+    """
+    total = mm_to_twips(PAGE.text_width)
+    left = mm_to_twips(PAGE.text_width * share)
+    return left, total - left
+
+
+def _context(tpl: Any, view: DispatchView) -> dict[str, Any]:
+    """``v`` plus what the template cannot compute: rule indents (twips) and images."""
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    left, right = column_twips(PAGE.header_split)
+    longest = max(fonts.text_width_mm(line, SIZES.agency, bold=True) for line in view.agency_lines)
+    # Box 2: one third to one half of the name's (longest) line, centred in the cell.
+    agency_rule = min(mm_to_twips(PAGE.agency_rule_share * longest), left)
+    # Box 1: exactly as long as the motto's line, centred under it.
+    motto_rule = min(mm_to_twips(fonts.text_width_mm(view.motto, SIZES.motto, bold=True)), right)
+    qr_images = [
+        InlineImage(tpl, str(q.image), width=Mm(PAGE.qr_size), height=Mm(PAGE.qr_size))
+        for q in view.qr_codes
+    ]
+    return {
+        "v": view,
+        "agency_rule_indent": (left - agency_rule) // 2,
+        "motto_rule_indent": (right - motto_rule) // 2,
+        "qr_images": qr_images,
+        "signature": _signature(tpl, view.signature_image, right),
+    }
+
+
+def _signature(tpl: Any, image: Path | None, cell_twips: int) -> Any:
+    """The signature block as an image PAGE.signature_space high, never wider than its cell."""
+    if image is None:
+        return None
+    from docx.shared import Mm, Twips
+    from docxtpl import InlineImage
+    from PIL import Image
+
+    with Image.open(image) as im:
+        width_mm = PAGE.signature_space * im.width / im.height
+    cell_mm = cell_twips * 25.4 / 1440
+    if width_mm > cell_mm:
+        return InlineImage(tpl, str(image), width=Twips(cell_twips))
+    return InlineImage(tpl, str(image), height=Mm(PAGE.signature_space))
+
+
+def _template() -> Any:
+    from docxtpl import DocxTemplate
+
+    path = TEMPLATES_DIR / TEMPLATE_NAME
+    if not path.is_file():
+        raise RenderError(
+            f"DOCX template missing: {path}. Rebuild it with "
+            "`python templates/make_docx_template.py`, or reinstall congvan."
+        )
+    return DocxTemplate(str(path))
+
+
+def _fill(tpl: Any, context: dict[str, Any]) -> None:
+    """Render with a strict Jinja (a missing value is an error, never a blank)."""
+    import jinja2
+
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    try:
+        tpl.render(context, env, autoescape=True)
+    except jinja2.TemplateError as exc:
+        near = _text_near(exc)
+        where = f" near: {near!r}" if near else ""
+        message = getattr(exc, "message", None) or str(exc)
+        raise RenderError(f"templates/{TEMPLATE_NAME}: {message}{where}") from None
+
+
+def _text_near(exc: BaseException) -> str:
+    """The template's text (tags stripped) around the tag that failed.
+
+    docxtpl attaches it to syntax errors (``docx_context``); for errors raised while
+    rendering (an undefined name), Jinja's traceback has the template line and
+    docxtpl's ``render_xml_part`` frame has the XML it compiled.
+    """
+    lines = list(getattr(exc, "docx_context", None) or [])
+    if not lines:
+        lineno, source = None, None
+        tb = exc.__traceback__
+        while tb is not None:
+            code = tb.tb_frame.f_code
+            if code.co_filename == "<template>":
+                lineno = tb.tb_lineno
+            elif code.co_name == "render_xml_part":
+                source = tb.tb_frame.f_locals.get("src_xml")
+            tb = tb.tb_next
+        if lineno and isinstance(source, str):
+            around = source.splitlines()[max(lineno - 3, 0) : lineno + 2]
+            lines = [re.sub(r"<[^>]+>", "", line) for line in around]
+    return re.sub(r"\s+", " ", " ".join(lines)).strip()[:300]
+
+
+def _issue_datetime(dispatch: Dispatch) -> dt.datetime:
+    """The dispatch's date; a draft without day and month is dated 1 January of its year."""
+    d = dispatch.date
+    if d.is_complete:
+        return dt.datetime(d.year, d.month or 1, d.day or 1)
+    return dt.datetime(d.year, 1, 1)
