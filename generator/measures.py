@@ -8,6 +8,7 @@ the ranges of NĐ 30/2020, Phụ lục I, and follows the recommended default pr
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Page",
     "Sizes",
     "mm_to_twips",
+    "mm_to_twips_at_least",
     "pt_to_half_points",
 ]
 
@@ -29,6 +31,12 @@ TWIPS_PER_INCH = 1440
 def mm_to_twips(mm: float) -> int:
     """Millimetres to twentieths of a point, WordprocessingML's unit for lengths."""
     return round(mm / MM_PER_INCH * TWIPS_PER_INCH)
+
+
+def mm_to_twips_at_least(mm: float) -> int:
+    """Millimetres to twips, rounded up: for margins, whose Decree ranges are lower bounds
+    (15 mm is 850.39 twips; 850 would be 14.99 mm, outside the 15–20 mm range)."""
+    return math.ceil(mm / MM_PER_INCH * TWIPS_PER_INCH - 1e-9)
 
 
 def pt_to_half_points(pt: float) -> int:

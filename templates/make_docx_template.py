@@ -38,7 +38,13 @@ from docx.shared import Pt, RGBColor, Twips  # noqa: E402
 
 from generator.atomic import atomic_write_bytes  # noqa: E402
 from generator.docx_render import column_twips  # noqa: E402
-from generator.measures import PAGE, SIZES, mm_to_twips, pt_to_half_points  # noqa: E402
+from generator.measures import (  # noqa: E402
+    PAGE,
+    SIZES,
+    mm_to_twips,
+    mm_to_twips_at_least,
+    pt_to_half_points,
+)
 from generator.ooxml import PLAN_TABLE, QR_TABLE, get_or_add  # noqa: E402
 from generator.reproducible import fixed_zip, set_core_properties  # noqa: E402
 
@@ -52,6 +58,11 @@ TINY = 1  # pt: height of the paragraphs that only carry a section break
 
 def mm(value: float) -> Twips:
     return Twips(mm_to_twips(value))
+
+
+def margin(value: float) -> Twips:
+    """A page margin, rounded up so that it stays inside the Decree's range."""
+    return Twips(mm_to_twips_at_least(value))
 
 
 # --- paragraphs and runs -------------------------------------------------------------
@@ -230,8 +241,8 @@ def setup_page(doc: Any) -> Any:
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = mm(PAGE.width), mm(PAGE.height)
-    section.top_margin, section.bottom_margin = mm(PAGE.top), mm(PAGE.bottom)
-    section.left_margin, section.right_margin = mm(PAGE.left), mm(PAGE.right)
+    section.top_margin, section.bottom_margin = margin(PAGE.top), margin(PAGE.bottom)
+    section.left_margin, section.right_margin = margin(PAGE.left), margin(PAGE.right)
     section.header_distance = section.footer_distance = mm(PAGE.header_distance)
     section.gutter = Twips(0)
     section.different_first_page_header_footer = True
@@ -463,5 +474,9 @@ def _drop_thumbnail(doc: Any) -> None:
 
 
 if __name__ == "__main__":
-    path = atomic_write_bytes(OUT, build())
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Build the docxtpl Word template.")
+    parser.add_argument("--out", type=Path, default=OUT, help=f"where to write it (default: {OUT})")
+    path = atomic_write_bytes(parser.parse_args().out, build())
     print(f"wrote {path}")

@@ -86,3 +86,54 @@ def test_address_footer_at_the_foot_of_page_one_under_a_full_rule(pdf):
     rule = [r for r in pdf.hlines(0) if 0 < footer.top - r[2] < 8]
     assert rule and rule[0][0] == pytest.approx(LEFT, abs=1)
     assert rule[0][1] == pytest.approx((PAGE.width - PAGE.right) * MM, abs=1)
+
+
+# --- the same dispatch in Word -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def word(second):
+    from docxread import DocxReader
+
+    from generator.docx_render import docx_bytes
+
+    return DocxReader(docx_bytes(second))
+
+
+def test_docx_has_one_section_and_no_images(word):
+    assert len(word.doc.sections) == 1
+    assert word.doc.element.body.xpath(".//w:drawing") == []
+
+
+def test_docx_header_parent_agency_and_marks(word):
+    parent = word.find("UBND TỈNH BẮC NINH")
+    assert (parent.size, parent.bold) == (SIZES.parent_agency, False)
+    assert word.find("SỞ TÀI CHÍNH").bold
+    assert word.find("Số: 07/STC-NS").size == SIZES.number
+    assert word.find("Bắc Ninh, ngày 05 tháng 3 năm 2025").italic
+    mark = word.find("KHẨN")
+    assert mark.bold
+    colours = {r.font.color.rgb for r in mark.paragraph.runs if r.text.strip()}
+    assert all(c is not None and c[0] > 200 and c[1] < 30 and c[2] < 30 for c in colours)
+
+
+def test_docx_recipients_hang_under_the_colon(word):
+    label = word.find("Kính gửi:")
+    assert label.text == "Kính gửi:"
+    items = [word.find(t).paragraph for t in ("- Các sở, ban, ngành thuộc tỉnh;",
+                                               "- Ủy ban nhân dân các huyện, thị xã, thành phố;",
+                                               "- Kho bạc Nhà nước khu vực IV.")]
+    indents = {round(p.paragraph_format.left_indent.mm, 1) for p in items}
+    assert indents == {PAGE.kinh_gui_list_indent}
+    assert label.paragraph.paragraph_format.left_indent.mm == pytest.approx(PAGE.kinh_gui_indent, abs=0.1)
+
+
+def test_docx_body_signer_and_footer(word):
+    text = word.text()
+    for fragment in ("a) Dự toán thu", "đ) Tổng hợp", "e) Gửi bản",
+                     "2. Các đơn vị gửi dự toán về Sở Tài chính trước ngày 15/7/2025.",
+                     "TL. GIÁM ĐỐC KT. CHÁNH VĂN PHÒNG PHÓ CHÁNH VĂN PHÒNG", "- Lưu: VT, NS (2), TTB.(40)."):
+        assert fragment in text
+    footer = word.doc.sections[0].first_page_footer._element
+    assert "Số 11 đường Lý Thái Tổ" in footer.xpath("string(.)")
+    assert "Số 11" not in word.doc.sections[0].footer._element.xpath("string(.)")  # page 1 only
