@@ -78,3 +78,19 @@ def test_slug_is_ascii_and_keeps_d(name, expected):
 
     assert slug(unicodedata.normalize("NFD", name)) == expected
     assert slug(name) == expected
+
+
+def test_qr_images_are_made_once_per_content(tmp_path, monkeypatch):
+    import time
+
+    from generator.qr import qr_image
+
+    monkeypatch.setenv("CONGVAN_QR_CACHE", str(tmp_path))
+    first = qr_image("https://onetouch.mic.gov.vn")
+    stamp = first.stat().st_mtime_ns
+    time.sleep(0.01)
+    assert qr_image("https://onetouch.mic.gov.vn") == first
+    assert first.stat().st_mtime_ns == stamp  # not made again
+    assert qr_image("https://onetouch.mic.gov.vn/") != first  # other content, other file
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [first.name, qr_image("https://onetouch.mic.gov.vn/").name])
