@@ -2,17 +2,20 @@
 
 Three things make the output trustworthy:
 
-* Fonts: fontconfig is pointed at a configuration that knows only ``assets/fonts``,
-  so no system font can stand in for a missing glyph (the loader has already
-  refused characters the font lacks). The embedded font is always Liberation Serif.
+* Fonts: fontconfig is pointed at a configuration that knows only the project's
+  fonts, so no system font can stand in for a missing glyph (the loader has already
+  refused characters the font lacks). The embedded font is always Liberation Serif,
+  as prepared by :func:`generator.fonts.pdf_faces`.
 * Resources: a URL fetcher serves only the templates, fonts, QR and signature
   images; anything else (another file, the network) stops the render.
-* Bytes: the same input gives the same file. fontTools stamps subset fonts with the
-  time unless ``SOURCE_DATE_EPOCH`` is set, so it is fixed for the render.
+* Bytes: the same input gives the same file, whichever process renders it and
+  whatever it rendered before.
 
 The dispatch and each annex are laid out as separate documents and their pages
 joined, so every annex starts on a new page with its own numbering from 1
-(NĐ 30, Phụ lục I, III.1.đ).
+(NĐ 30, Phụ lục I, III.1.đ). A :class:`PdfRenderer` keeps what is the same for every
+copy of a batch (fonts, stylesheet, templates, the annex's layout) and lays out only
+what differs.
 """
 
 from __future__ import annotations
@@ -21,22 +24,28 @@ import contextlib
 import functools
 import logging
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from . import fonts, measures
 from .atomic import atomic_write_bytes
 from .errors import RenderError
 from .model import Dispatch
-from .resources import FONTS_DIR, TEMPLATES_DIR, qr_cache_dir
-from .view import DispatchView, build_view
+from .resources import TEMPLATES_DIR, qr_cache_dir
+from .view import AnnexView, DispatchView, build_view
 
-__all__ = ["pdf_bytes", "render_pdf"]
+__all__ = ["PdfRenderer", "pdf_bytes", "render_pdf"]
 
-#: 2020-01-01T00:00:00Z: the timestamp fontTools writes into embedded font subsets.
+#: 2020-01-01T00:00:00Z, for any timestamp a library would otherwise take from the clock.
 SOURCE_DATE_EPOCH = "1577836800"
+
+#: WeasyPrint says so when it subsets with fontTools rather than HarfBuzz. We embed
+#: prepared fonts whole (``full_fonts``), so neither subsetter runs on our fonts.
+_SUBSETTER_NOTICE = "Using fontTools instead of HarfBuzz-Subset"
 
 
 def render_pdf(dispatch: Dispatch, out_path: str | Path) -> Path:
@@ -47,37 +56,79 @@ def render_pdf(dispatch: Dispatch, out_path: str | Path) -> Path:
 def pdf_bytes(dispatch: Dispatch) -> bytes:
     """The PDF of ``dispatch`` as bytes."""
     fonts.check_coverage(dispatch.model_dump(exclude={"signer": {"signature_image", "seal_image"}}))
-    view = build_view(dispatch)
-    env = _environment()
-    css_text = _render(
-        env, "page.css.j2", P=measures.PAGE, S=measures.SIZES, single_line=measures.SINGLE_LINE,
-        fonts=_font_urls(),
-    )
-    author = dispatch.agency.name
-    html_docs = [_render(env, "dispatch.html.j2", v=view, author=author)]
-    html_docs += [_render(env, "annex.html.j2", a=a) for a in view.annexes]
-    return _write(html_docs, css_text, view, author)
+    return default_renderer().render(build_view(dispatch), author=dispatch.agency.name)
 
 
-def _write(html_docs: list[str], css_text: str, view: DispatchView, author: str) -> bytes:
-    weasyprint = _weasyprint()
-    fetcher = _asset_fetcher(weasyprint)
-    with _weasyprint_errors() as problems, _fixed_epoch():
-        css = weasyprint.CSS(string=css_text, url_fetcher=fetcher)
-        docs = [
-            weasyprint.HTML(string=h, base_url=str(TEMPLATES_DIR), url_fetcher=fetcher).render(
-                stylesheets=[css]
-            )
-            for h in html_docs
-        ]
-        pages = [page for doc in docs for page in doc.pages]
-        joined = docs[0].copy(pages)
-        joined.metadata.title = view.subject_line
-        joined.metadata.authors = [author]
-        data = joined.write_pdf()
-    if problems:
-        raise RenderError("the PDF could not be made as designed:\n  " + "\n  ".join(problems))
-    return bytes(data)
+@functools.lru_cache(maxsize=1)
+def default_renderer() -> PdfRenderer:
+    """The process's renderer: made once, reused by every render in the process."""
+    return PdfRenderer()
+
+
+class PdfRenderer:
+    """Lays out and writes dispatches, reusing all that does not change between copies."""
+
+    def __init__(self) -> None:
+        self._wp = _weasyprint()
+        from weasyprint.text.fonts import FontConfiguration
+
+        self._env = _environment()
+        self._fetcher = _asset_fetcher(self._wp)
+        self._font_config = FontConfiguration()
+        css = _render(
+            self._env, "page.css.j2", P=measures.PAGE, S=measures.SIZES,
+            single_line=measures.SINGLE_LINE, fonts=_font_urls(),
+        )
+        with self._errors():
+            self._css = self._wp.CSS(string=css, url_fetcher=self._fetcher, font_config=self._font_config)
+        self._annexes: dict[str, Any] = {}
+
+    def render(self, view: DispatchView, *, author: str) -> bytes:
+        """The PDF of ``view``: the dispatch's pages, then each annex's."""
+        with self._errors(), _fixed_epoch():
+            main = self._layout(_render(self._env, "dispatch.html.j2", v=view, author=author))
+            pages = list(main.pages)
+            for annex in view.annexes:
+                pages += self.annex(annex).pages
+            joined = main.copy(pages)
+            joined.metadata.title = view.subject_line
+            joined.metadata.authors = [author]
+            return bytes(joined.write_pdf(full_fonts=True))
+
+    def annex(self, annex: AnnexView) -> Any:
+        """The laid-out annex, kept by its HTML: the same annex is laid out once."""
+        html = _render(self._env, "annex.html.j2", a=annex)
+        if html not in self._annexes:
+            with self._errors(), _fixed_epoch():
+                self._annexes[html] = self._layout(html)
+        return self._annexes[html]
+
+    def _layout(self, html: str) -> Any:
+        document = self._wp.HTML(string=html, base_url=str(TEMPLATES_DIR), url_fetcher=self._fetcher)
+        return document.render(stylesheets=[self._css], font_config=self._font_config)
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        """WeasyPrint's warnings and errors: for a dispatch each one is a defect."""
+        problems: list[str] = []
+
+        class Collect(logging.Handler):
+            def emit(self, record: logging.LogRecord) -> None:
+                message = record.getMessage()
+                if not message.startswith(_SUBSETTER_NOTICE):
+                    problems.append(message)
+
+        logger = logging.getLogger("weasyprint")
+        handler = Collect(level=logging.WARNING)
+        logger.addHandler(handler)
+        try:
+            yield
+        except self._wp.urls.FatalURLFetchingError as exc:
+            raise RenderError(f"the PDF could not be made: {exc} ({exc.__cause__})") from None
+        finally:
+            logger.removeHandler(handler)
+        if problems:
+            raise RenderError("the PDF could not be made as designed:\n  " + "\n  ".join(problems))
 
 
 @functools.lru_cache(maxsize=1)
@@ -107,11 +158,12 @@ def _render(env: Any, name: str, **context: Any) -> str:
 
 
 def _font_urls() -> dict[str, str]:
+    faces = fonts.pdf_faces()
     return {
-        "regular": fonts.face_path().as_uri(),
-        "bold": fonts.face_path(bold=True).as_uri(),
-        "italic": fonts.face_path(italic=True).as_uri(),
-        "bold_italic": fonts.face_path(bold=True, italic=True).as_uri(),
+        "regular": faces[(False, False)].as_uri(),
+        "bold": faces[(True, False)].as_uri(),
+        "italic": faces[(False, True)].as_uri(),
+        "bold_italic": faces[(True, True)].as_uri(),
     }
 
 
@@ -130,13 +182,15 @@ def _weasyprint() -> Any:
     ``FONTCONFIG_FILE`` is read when fontconfig starts, that is, when WeasyPrint is
     first imported; it is set here, just before, for this process.
     """
-    if "weasyprint" not in __import__("sys").modules:
-        conf_dir = Path(tempfile.gettempdir()) / f"congvan-fontconfig-{os.getuid()}"
-        conf_dir.mkdir(exist_ok=True)
-        conf = conf_dir / "fonts.conf"
-        text = _FONTCONFIG.format(fonts=FONTS_DIR, cache=conf_dir / "cache")
+    if "weasyprint" not in sys.modules:
+        folder = fonts.pdf_faces()[(False, False)].parent
+        conf = folder / "fonts.conf"
+        text = _FONTCONFIG.format(fonts=folder, cache=folder / "fc-cache")
         if not conf.is_file() or conf.read_text() != text:
-            conf.write_text(text)
+            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+            with os.fdopen(fd, "w") as fh:
+                fh.write(text)
+            os.replace(tmp, conf)
         os.environ["FONTCONFIG_FILE"] = str(conf)
     import warnings
 
@@ -148,50 +202,25 @@ def _weasyprint() -> Any:
 
 def _asset_fetcher(weasyprint: Any) -> Any:
     """A fetcher that serves only the project's own files and fails on anything else."""
-    roots = [TEMPLATES_DIR.resolve(), FONTS_DIR.resolve(), qr_cache_dir().resolve().parent]
+    roots = [
+        TEMPLATES_DIR.resolve(),
+        fonts.pdf_faces()[(False, False)].parent.resolve(),
+        qr_cache_dir().resolve().parent,
+    ]
+    fatal = weasyprint.urls.FatalURLFetchingError
 
     class AssetFetcher(weasyprint.urls.URLFetcher):  # type: ignore[misc,name-defined]
         def fetch(self, url: str, headers: Any = None) -> Any:
             if not url.startswith("file://"):
-                raise weasyprint.urls.FatalURLFetchingError(f"refused to fetch {url}: not a project file")
-            path = Path(__import__("urllib.parse").parse.unquote(url[len("file://"):])).resolve()
+                raise fatal(f"refused to fetch {url}: not a project file")
+            path = Path(unquote(url[len("file://"):])).resolve()
             if not any(path.is_relative_to(root) for root in roots):
-                raise weasyprint.urls.FatalURLFetchingError(f"refused to read {path}: outside the project's assets")
+                raise fatal(f"refused to read {path}: outside the project's assets")
             if not path.is_file():
-                raise weasyprint.urls.FatalURLFetchingError(f"missing file {path}")
+                raise fatal(f"missing file {path}")
             return super().fetch(url, headers)
 
     return AssetFetcher(allowed_protocols=["file"], fail_on_errors=True)
-
-
-#: WeasyPrint subsets fonts with HarfBuzz when libharfbuzz-subset is installed and
-#: says so when it falls back to fontTools. fontTools is what we want: it is pinned
-#: in constraints.txt, so the embedded subsets (and the PDF's bytes) do not depend
-#: on which system library a machine happens to have.
-_SUBSETTER_NOTICE = "Using fontTools instead of HarfBuzz-Subset"
-
-
-@contextlib.contextmanager
-def _weasyprint_errors() -> Iterator[list[str]]:
-    """Collect WeasyPrint's warnings and errors: for a dispatch each one is a defect."""
-    problems: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            message = record.getMessage()
-            if not message.startswith(_SUBSETTER_NOTICE):
-                problems.append(message)
-
-    logger = logging.getLogger("weasyprint")
-    handler = Collect(level=logging.WARNING)
-    logger.addHandler(handler)
-    try:
-        yield problems
-    except Exception as exc:
-        fatal = getattr(__import__("sys").modules.get("weasyprint.urls"), "FatalURLFetchingError", None)
-        raise RenderError(f"the PDF could not be made: {exc}") from exc if fatal else exc
-    finally:
-        logger.removeHandler(handler)
 
 
 @contextlib.contextmanager
