@@ -13,10 +13,11 @@ the clock) and the zip is rewritten with fixed entry dates (:mod:`generator.repr
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import fonts, ooxml
 from .atomic import atomic_write_bytes
@@ -27,7 +28,10 @@ from .reproducible import fixed_zip, set_core_properties
 from .resources import TEMPLATES_DIR
 from .view import DispatchView, build_view
 
-__all__ = ["TEMPLATE_NAME", "column_twips", "docx_bytes", "render_docx"]
+if TYPE_CHECKING:
+    from .copies import ProvinceCopy
+
+__all__ = ["TEMPLATE_NAME", "column_twips", "docx_bytes", "docx_from_view", "render_docx"]
 
 TEMPLATE_NAME = "dispatch.docx"
 
@@ -37,25 +41,29 @@ def render_docx(dispatch: Dispatch, out_path: str | Path) -> Path:
     return atomic_write_bytes(out_path, docx_bytes(dispatch))
 
 
-def docx_bytes(dispatch: Dispatch) -> bytes:
-    """The DOCX of ``dispatch`` as bytes; identical input gives identical bytes."""
+def docx_bytes(dispatch: Dispatch, copy: ProvinceCopy | None = None) -> bytes:
+    """The DOCX of ``dispatch`` (or of its ``copy`` for one province) as bytes.
+
+    Identical input gives identical bytes.
+    """
     fonts.check_coverage(dispatch.model_dump(exclude={"signer": {"signature_image", "seal_image"}}))
-    view = build_view(dispatch)
+    return docx_from_view(
+        build_view(dispatch, copy), author=dispatch.agency.name, when=issue_datetime(dispatch)
+    )
+
+
+def docx_from_view(view: DispatchView, *, author: str, when: dt.datetime) -> bytes:
+    """The DOCX that prints ``view``: the template filled, then the OOXML touch-ups."""
     tpl = _template()
     _fill(tpl, _context(tpl, view))
     document = tpl.docx
-    ooxml.merge_plan_date_cells(
-        document, [[r.date_span for r in a.plan.rows] for a in view.annexes if a.plan]
-    )
+    plans = [a.plan for a in view.annexes if a.plan]
+    ooxml.merge_plan_date_cells(document, [[r.date_span for r in p.rows] for p in plans])
+    ooxml.shade_plan_rows(document, [[r.highlight for r in p.rows] for p in plans])
     ooxml.fit_qr_table(document)
     ooxml.keep_first_page_extras_on_page_one(document)
     ooxml.give_every_story_a_paragraph(document)
-    set_core_properties(
-        document,
-        title=view.subject_line,
-        author=dispatch.agency.name,
-        when=_issue_datetime(dispatch),
-    )
+    set_core_properties(document, title=view.subject_line, author=author, when=when)
     out = io.BytesIO()
     tpl.save(out)
     return fixed_zip(out.getvalue())
@@ -113,15 +121,21 @@ def _signature(tpl: Any, image: Path | None, cell_twips: int) -> Any:
 
 
 def _template() -> Any:
+    """A fresh template to fill (docxtpl fills in place), read from disk once a process."""
     from docxtpl import DocxTemplate
 
+    return DocxTemplate(io.BytesIO(_template_bytes()))
+
+
+@functools.lru_cache(maxsize=1)
+def _template_bytes() -> bytes:
     path = TEMPLATES_DIR / TEMPLATE_NAME
     if not path.is_file():
         raise RenderError(
             f"DOCX template missing: {path}. Rebuild it with "
             "`python templates/make_docx_template.py`, or reinstall congvan."
         )
-    return DocxTemplate(str(path))
+    return path.read_bytes()
 
 
 def _fill(tpl: Any, context: dict[str, Any]) -> None:
@@ -162,7 +176,7 @@ def _text_near(exc: BaseException) -> str:
     return re.sub(r"\s+", " ", " ".join(lines)).strip()[:300]
 
 
-def _issue_datetime(dispatch: Dispatch) -> dt.datetime:
+def issue_datetime(dispatch: Dispatch) -> dt.datetime:
     """The dispatch's date; a draft without day and month is dated 1 January of its year."""
     d = dispatch.date
     if d.is_complete:

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import fonts, schedule
+from . import copies, fonts, schedule
 from .errors import InputError
 from .model import Dispatch
 
@@ -55,12 +55,22 @@ def parse_dispatch(text: str, *, source: Path) -> Dispatch:
         problems = [_describe(err, data, source, sources) for err in errors]
         raise InputError(problems, file=str(source)) from None
     missing = fonts.uncovered(dispatch.model_dump(exclude={"signer": {"signature_image", "seal_image"}}))
+    missing += copies.plan_problems(dispatch)
     if missing:
-        problems = [
-            f"{source}:{_line_of(data, loc)}: {'.'.join(map(str, loc))}: {what}" for loc, what in missing
-        ]
+        problems = [_place(loc, what, data, source, sources) for loc, what in missing]
         raise InputError(problems, file=str(source))
     return dispatch
+
+
+def _place(loc: tuple[Any, ...], what: str, data: Any, source: Path,
+           origins: dict[tuple[Any, ...], schedule.RowSource]) -> str:
+    """``file:line: field.path: what`` — the plan file's row where the value came from one."""
+    path = ".".join(str(p) for p in loc)
+    for n in range(len(loc), 0, -1):
+        row = origins.get(loc[:n])
+        if row is not None:
+            return f"{row.describe(loc[n] if n < len(loc) else None)}: {path}: {what}"
+    return f"{source}:{_line_of(data, loc)}: {path}: {what}"
 
 
 def _read_yaml(text: str, source: Path) -> Any:
@@ -208,13 +218,6 @@ def _describe(
     err: Any, data: Any, source: Path, origins: dict[tuple[Any, ...], schedule.RowSource]
 ) -> str:
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
-    path = ".".join(str(p) for p in loc) or "(top level)"
-    where = f"{source}:{_line_of(data, loc)}"
-    for n in range(len(loc), 0, -1):
-        row = origins.get(loc[:n])
-        if row is not None:
-            where = row.describe(loc[n] if n < len(loc) else None)
-            break
     kind = err["type"]
     msg = err["msg"].removeprefix("Value error, ")
     if kind == "missing":
@@ -234,7 +237,7 @@ def _describe(
         )
     else:
         what = f"{msg}; got {_show(err.get('input'))}"
-    return f"{where}: {path}: {what}"
+    return _place(loc, what, data, source, origins) if loc else f"{source}:1: (top level): {what}"
 
 
 def _show(value: Any) -> str:

@@ -39,6 +39,7 @@ __all__ = [
     "Distribution",
     "IssueDate",
     "Marks",
+    "PerProvince",
     "Plan",
     "QRCode",
     "Signer",
@@ -335,6 +336,39 @@ class Annex(_Model):
     plan: Plan | None = None
 
 
+class PerProvince(_Model):
+    """How ``congvan batch --per-province`` addresses and adapts each province's copy."""
+
+    recipient: Text = Field(
+        "Ủy ban nhân dân {unit} {name}",
+        description="Kính gửi of each copy; {unit} is tỉnh / thành phố, {name} the province's "
+        "name on the dispatch's date. E.g. 'Sở Thông tin và Truyền thông {unit} {name}'.",
+    )
+    tones: Literal["new", "old"] = Field(
+        "new", description="Tone marks of the whole copy's names: new 'Hòa', old 'Hoà'."
+    )
+    paragraph: Text | None = Field(
+        None,
+        description="A paragraph for each copy, after the directives. Placeholders: {province} "
+        "('tỉnh Bắc Giang'), {cluster} ('Cụm 1'), {start} and {end} ('12/9/2022').",
+    )
+    highlight: bool = Field(False, description="Shade the recipient's own row in the plan table.")
+
+    @field_validator("recipient")
+    @classmethod
+    def _recipient_placeholders(cls, value: str) -> str:
+        unknown = set(PLACEHOLDER.findall(value)) - {"unit", "name"}
+        if unknown or "{name}" not in value:
+            raise ValueError(
+                f"{value!r}: write the body's name with {{unit}} and {{name}}, e.g. "
+                "'Ủy ban nhân dân {unit} {name}'"
+            )
+        return value
+
+
+#: Placeholders a per-province paragraph may use.
+COPY_PLACEHOLDERS = {"province", "cluster", "start", "end", "province_count"}
+
 _CODE = re.compile(r"^[^\s/]+$")
 
 #: A placeholder in body or annex text: ``{province_count}``, ``{deadline}``. Only
@@ -362,6 +396,9 @@ class Dispatch(_Model):
         default_factory=list, description="Box 13: address lines at the foot of page 1."
     )
     annexes: list[Annex] = Field(default_factory=list)
+    per_province: PerProvince = Field(
+        default_factory=PerProvince, description="Settings for one copy per province of the plan."
+    )
 
     @field_validator("code")
     @classmethod
@@ -389,6 +426,16 @@ class Dispatch(_Model):
                 if name not in known:
                     hint = ", ".join("{" + k + "}" for k in sorted(known)) or "none here"
                     raise ValueError(f"{where}: unknown placeholder {{{name}}} (known: {hint})")
+        paragraph = self.per_province.paragraph
+        if paragraph is not None:
+            unknown = set(PLACEHOLDER.findall(paragraph)) - COPY_PLACEHOLDERS
+            if unknown or not has_plan:
+                raise ValueError(
+                    "per_province.paragraph: "
+                    + (f"unknown placeholder {{{sorted(unknown)[0]}}} (known: "
+                       + ", ".join("{" + k + "}" for k in sorted(COPY_PLACEHOLDERS)) + ")"
+                       if unknown else "needs an annex with a plan table to take dates from")
+                )
         for i, d in enumerate(self.body.directives):
             if d.deadline is not None and "{deadline}" not in d.text:
                 raise ValueError(

@@ -139,6 +139,27 @@ def merge_plan_date_cells(document: Any, spans: list[list[int]]) -> None:
                 tc.vMerge = "restart"
 
 
+#: The shade of a highlighted plan row, as in the PDF's stylesheet (#e0e0e0).
+HIGHLIGHT_FILL = "E0E0E0"
+
+
+def shade_plan_rows(document: Any, highlights: list[list[bool]]) -> None:
+    """Shade the cells of highlighted plan rows (``w:tcPr/w:shd``), all but the date cell.
+
+    A per-province copy may mark its province's row; the date cell can be merged with
+    other clusters' rows, so it stays unshaded, as in the PDF. ``highlights`` holds,
+    per plan table in document order, one flag per body row.
+    """
+    for tbl, flags in zip(_captioned(document, PLAN_TABLE), highlights, strict=True):
+        rows = [tr for tr in tbl.findall(qn("w:tr")) if not tr.xpath("./w:trPr/w:tblHeader")]
+        for tr, flag in zip(rows, flags, strict=True):
+            if not flag:
+                continue
+            for i, tc in enumerate(tr.findall(qn("w:tc"))):
+                if i != 2:
+                    get_or_add(tc.get_or_add_tcPr(), "w:shd", val="clear", color="auto", fill=HIGHLIGHT_FILL)
+
+
 def _empty_cell(tc: Any) -> None:
     """Leave ``tc`` with one empty ``w:p`` (a cell must end in a paragraph)."""
     paragraphs = tc.findall(qn("w:p"))

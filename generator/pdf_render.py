@@ -28,7 +28,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from . import fonts, measures
@@ -37,6 +37,9 @@ from .errors import RenderError
 from .model import Dispatch
 from .resources import TEMPLATES_DIR, qr_cache_dir
 from .view import AnnexView, DispatchView, build_view
+
+if TYPE_CHECKING:
+    from .copies import ProvinceCopy
 
 __all__ = ["PdfRenderer", "pdf_bytes", "render_pdf"]
 
@@ -53,10 +56,10 @@ def render_pdf(dispatch: Dispatch, out_path: str | Path) -> Path:
     return atomic_write_bytes(out_path, pdf_bytes(dispatch))
 
 
-def pdf_bytes(dispatch: Dispatch) -> bytes:
-    """The PDF of ``dispatch`` as bytes."""
+def pdf_bytes(dispatch: Dispatch, copy: ProvinceCopy | None = None) -> bytes:
+    """The PDF of ``dispatch`` (or of its ``copy`` for one province) as bytes."""
     fonts.check_coverage(dispatch.model_dump(exclude={"signer": {"signature_image", "seal_image"}}))
-    return default_renderer().render(build_view(dispatch), author=dispatch.agency.name)
+    return default_renderer().render(build_view(dispatch, copy), author=dispatch.agency.name)
 
 
 @functools.lru_cache(maxsize=1)

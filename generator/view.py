@@ -8,12 +8,15 @@ reference line, merged date cells) is decided here, following
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import measures, qr
 from .model import PLACEHOLDER, Annex, Dispatch, Plan
+from .provinces import place_tones
 from .vietnamese import (
     document_number,
     full_date,
@@ -21,6 +24,9 @@ from .vietnamese import (
     short_date,
     sub_item_letters,
 )
+
+if TYPE_CHECKING:
+    from .copies import ProvinceCopy
 
 __all__ = ["DispatchView", "build_view"]
 
@@ -62,6 +68,8 @@ class PlanRow:
     dates: str
     date_span: int
     provinces: str
+    #: Shaded: the row of the province a per-province copy is addressed to.
+    highlight: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,13 +113,19 @@ class DispatchView:
     annexes: list[AnnexView] = field(default_factory=list)
 
 
-def build_view(dispatch: Dispatch) -> DispatchView:
-    """Compute the printed form of ``dispatch``."""
+def build_view(dispatch: Dispatch, copy: ProvinceCopy | None = None) -> DispatchView:
+    """Compute the printed form of ``dispatch``, or of its copy for one province.
+
+    A copy is addressed to the province's body alone, carries the per-province
+    paragraph after the directives, may shade its province's row in the plan, and
+    writes every tone mark in the dispatch's one style (``per_province.tones``).
+    """
     plan = dispatch.plan
     values = {"province_count": str(plan.province_count)} if plan else {}
     agency = dispatch.agency
     lines = agency.header_lines or [agency.name]
-    return DispatchView(
+    recipients = [copy.recipient] if copy else list(dispatch.recipients)
+    view = DispatchView(
         parent_agency=agency.parent.upper() if agency.parent else None,
         agency_lines=[line.upper() for line in lines],
         national_title=measures.NATIONAL_TITLE,
@@ -123,21 +137,30 @@ def build_view(dispatch: Dispatch) -> DispatchView:
         secrecy=dispatch.marks.secrecy,
         urgency=dispatch.marks.urgency,
         circulation=dispatch.marks.circulation,
-        kinh_gui_single=len(dispatch.recipients) == 1,
-        recipients=(
-            list(dispatch.recipients)
-            if len(dispatch.recipients) == 1
-            else join_recipient_lines(list(dispatch.recipients))
-        ),
-        body=_body(dispatch, values),
+        kinh_gui_single=len(recipients) == 1,
+        recipients=recipients if len(recipients) == 1 else join_recipient_lines(recipients),
+        body=_body(dispatch, values, copy),
         qr_codes=[QRView(q.caption, q.url, qr.qr_image(q.url)) for q in dispatch.qr_codes],
         noi_nhan=_noi_nhan(dispatch),
         signer_lines=dispatch.signer.lines,
         signer_name=dispatch.signer.name,
         signature_image=_signature(dispatch),
         footer=list(dispatch.footer),
-        annexes=[_annex(dispatch, a, values) for a in dispatch.annexes],
+        annexes=[_annex(dispatch, a, values, copy) for a in dispatch.annexes],
     )
+    return _in_tone_style(view, dispatch.per_province.tones) if copy else view
+
+
+def _in_tone_style(value: Any, style: str) -> Any:
+    """``value`` with every string's tone marks in ``style`` (dataclasses, lists, strings)."""
+    if isinstance(value, str):
+        return place_tones(value, style)
+    if isinstance(value, list):
+        return [_in_tone_style(v, style) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {f.name: _in_tone_style(getattr(value, f.name), style) for f in dataclasses.fields(value)}
+        return dataclasses.replace(value, **changes)
+    return value
 
 
 def fill(text: str, values: dict[str, str]) -> str:
@@ -145,7 +168,7 @@ def fill(text: str, values: dict[str, str]) -> str:
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
-def _body(dispatch: Dispatch, values: dict[str, str]) -> list[Paragraph]:
+def _body(dispatch: Dispatch, values: dict[str, str], copy: ProvinceCopy | None) -> list[Paragraph]:
     body = dispatch.body
     out = [Paragraph("text", fill(t, values)) for t in body.opening]
     for n, d in enumerate(body.directives, start=1):
@@ -155,6 +178,9 @@ def _body(dispatch: Dispatch, values: dict[str, str]) -> list[Paragraph]:
         out.append(Paragraph("directive", fill(d.text, local), f"{n}."))
         for letter, item in zip(sub_item_letters(len(d.items)), d.items):
             out.append(Paragraph("item", fill(item, local), f"{letter})"))
+    paragraph = dispatch.per_province.paragraph
+    if copy is not None and paragraph is not None:
+        out.append(Paragraph("text", fill(paragraph, {**values, **copy.values})))
     out += [Paragraph("text", fill(t, values)) for t in body.contact]
     if body.closing:
         out.append(Paragraph("closing", body.closing))
@@ -191,7 +217,7 @@ def _date_range(start: dt.date, end: dt.date) -> str:
     )
 
 
-def _plan(plan: Plan) -> PlanView:
+def _plan(plan: Plan, highlight: int | None = None) -> PlanView:
     rows: list[PlanRow] = []
     clusters = plan.clusters
     i = 0
@@ -213,6 +239,7 @@ def _plan(plan: Plan) -> PlanView:
                     dates=_date_range(c.start, c.end) if k == i else "",
                     date_span=(j - i + 1) if k == i else 0,
                     provinces=", ".join(c.provinces) + ".",
+                    highlight=k == highlight,
                 )
             )
         i = j + 1
@@ -230,11 +257,14 @@ def _reference(dispatch: Dispatch) -> str:
     return f"(Kèm theo {dispatch.type_name} số {number} {date} của {dispatch.agency.name})"
 
 
-def _annex(dispatch: Dispatch, annex: Annex, values: dict[str, str]) -> AnnexView:
+def _annex(
+    dispatch: Dispatch, annex: Annex, values: dict[str, str], copy: ProvinceCopy | None
+) -> AnnexView:
+    shade = copy.cluster_index if copy and dispatch.per_province.highlight and annex.plan is dispatch.plan else None
     return AnnexView(
         heading=annex.heading,
         title=fill(annex.title, values).upper(),
         reference=_reference(dispatch),
         attributes=[f"- {a.label}: {fill(a.text, values)}" for a in annex.attributes],
-        plan=_plan(annex.plan) if annex.plan else None,
+        plan=_plan(annex.plan, shade) if annex.plan else None,
     )
