@@ -1,0 +1,333 @@
+"""One copy per province, made again only where something that shapes it changed.
+
+``run_batch`` works out every output of a per-province batch (``24-bac-giang.pdf``,
+``24-bac-giang.docx``, …), hashes what shapes each (:mod:`generator.manifest`), and
+renders only those whose hashes or bytes differ from the folder's manifest: an
+unchanged copy keeps its bytes and its modification time. Provinces gone from the
+plan have their copies moved to ``archive/``. Rendering uses every core asked for:
+the parent lays out what all copies share (fonts, stylesheet, the annex), then
+forks workers that inherit it, so no worker pays for it again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .atomic import atomic_write_bytes
+from .copies import ProvinceCopy, plan_copies
+from .manifest import Entry, Manifest, digest, file_digest
+from .model import Dispatch
+from .resources import TEMPLATES_DIR
+from .view import DispatchView, build_view
+
+__all__ = ["BatchResult", "Output", "plan_outputs", "run_batch"]
+
+ARCHIVE = "archive"
+
+#: What each format's bytes depend on besides the content.
+_TEMPLATES = {"pdf": ("page.css.j2", "dispatch.html.j2", "annex.html.j2"), "docx": ("dispatch.docx",)}
+_SOFTWARE = {
+    "pdf": ("weasyprint", "pydyf", "fonttools", "tinycss2", "cssselect2"),
+    "docx": ("docxtpl", "python-docx", "lxml", "jinja2"),
+}
+
+
+@dataclass
+class Output:
+    """A file the batch makes: its name in the folder, its format, the copy it prints."""
+
+    name: str
+    fmt: str
+    copy: ProvinceCopy
+    inputs: dict[str, str]
+    #: Why it must be made now ("" when it is up to date).
+    reason: str = ""
+
+
+@dataclass
+class BatchResult:
+    """What a run did (or, with ``dry_run``, would do)."""
+
+    written: list[tuple[str, str]] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    archived: list[str] = field(default_factory=list)
+    plan_changes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        verb = "would write" if self.dry_run else "wrote"
+        moved = "would archive" if self.dry_run else "archived"
+        return (f"{verb} {len(self.written)}, unchanged {len(self.unchanged)}, "
+                f"{moved} {len(self.archived)}, in {self.seconds:.1f} s")
+
+
+def _versions(fmt: str) -> dict[str, str]:
+    out = {"congvan": __version__}
+    for name in _SOFTWARE[fmt]:
+        try:
+            out[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            out[name] = "?"
+    return out
+
+
+def _shared_inputs(fmt: str) -> dict[str, str]:
+    """The hashes every output of one format shares: templates, fonts, software."""
+    from . import fonts
+
+    parts = {
+        "templates": digest({n: TEMPLATES_DIR / n for n in _TEMPLATES[fmt]}),
+        "software": digest(_versions(fmt)),
+    }
+    if fmt == "pdf":
+        parts["fonts"] = digest({f"{k}": fonts.face_path(*k) for k in sorted(fonts.FACES)})
+    return parts
+
+
+def plan_outputs(dispatch: Dispatch, formats: Iterable[str]) -> list[tuple[ProvinceCopy, DispatchView, list[Output]]]:
+    """Every copy of the batch, its view, and its outputs with their input hashes."""
+    from .docx_render import issue_datetime
+
+    shared = {fmt: _shared_inputs(fmt) for fmt in formats}
+    when = issue_datetime(dispatch).isoformat()
+    plan = []
+    for copy in plan_copies(dispatch):
+        view = build_view(dispatch, copy)
+        content = digest({"view": view, "author": dispatch.agency.name, "when": when})
+        outputs = [
+            Output(f"{copy.stem}.{fmt}", fmt, copy, {"content": content, **shared[fmt]})
+            for fmt in formats
+        ]
+        plan.append((copy, view, outputs))
+    return plan
+
+
+def _plan_snapshot(copies: Iterable[ProvinceCopy]) -> dict[str, dict[str, str]]:
+    return {
+        c.province.code: {
+            "name": c.province.name, "cluster": c.cluster_name,
+            "start": c.cluster.start.isoformat(), "end": c.cluster.end.isoformat(),
+        }
+        for c in copies
+    }
+
+
+def plan_changes(old: dict[str, dict[str, str]], new: dict[str, dict[str, str]]) -> list[str]:
+    """The schedule's changes between two runs, in words a clerk reads."""
+    if not old:
+        return []
+    lines = []
+    clusters_old: dict[str, tuple[str, str]] = {v["cluster"]: (v["start"], v["end"]) for v in old.values()}
+    clusters_new: dict[str, tuple[str, str]] = {v["cluster"]: (v["start"], v["end"]) for v in new.values()}
+    for name in sorted(set(clusters_old) & set(clusters_new), key=_natural):
+        if clusters_old[name] != clusters_new[name]:
+            lines.append(f"{name}: {_range(clusters_old[name])} -> {_range(clusters_new[name])}")
+    for name in sorted(set(clusters_new) - set(clusters_old), key=_natural):
+        lines.append(f"{name}: new, {_range(clusters_new[name])}")
+    for name in sorted(set(clusters_old) - set(clusters_new), key=_natural):
+        lines.append(f"{name}: removed")
+    for code in sorted(set(old) & set(new)):
+        if old[code]["cluster"] != new[code]["cluster"]:
+            lines.append(f"{new[code]['name']}: {old[code]['cluster']} -> {new[code]['cluster']}")
+    for code in sorted(set(new) - set(old)):
+        lines.append(f"{new[code]['name']}: added to {new[code]['cluster']}")
+    for code in sorted(set(old) - set(new)):
+        lines.append(f"{old[code]['name']}: removed from the plan (was in {old[code]['cluster']})")
+    return lines
+
+
+def _natural(name: str) -> tuple[Any, ...]:
+    return tuple(int(p) if p.isdigit() else p for p in name.replace(" ", "\0").split("\0"))
+
+
+def _range(pair: tuple[str, str]) -> str:
+    a, b = (dt.date.fromisoformat(x) for x in pair)
+    return f"{a.day}/{a.month}/{a.year}–{b.day}/{b.month}/{b.year}"
+
+
+def _reason(output: Output, entry: Entry | None, folder: Path) -> str:
+    path = folder / output.name
+    if entry is None:
+        return "new"
+    if not path.is_file():
+        return "file missing"
+    changed = sorted(k for k in output.inputs if entry.inputs.get(k) != output.inputs[k])
+    if changed:
+        return "changed: " + ", ".join(changed)
+    if file_digest(path) != entry.sha256:
+        return "file changed since it was made"
+    return ""
+
+
+def run_batch(
+    dispatch: Dispatch,
+    folder: Path,
+    *,
+    formats: list[str],
+    jobs: int = 1,
+    dry_run: bool = False,
+    progress: Callable[[int], Any] | None = None,
+) -> BatchResult:
+    """Bring ``folder`` up to date with one copy per province of ``dispatch``."""
+    started = time.perf_counter()
+    manifest = Manifest.load(folder)
+    planned = plan_outputs(dispatch, formats)
+    copies = [c for c, _, _ in planned]
+    result = BatchResult(dry_run=dry_run)
+    snapshot = _plan_snapshot(copies)
+    result.plan_changes = plan_changes(manifest.plan, snapshot)
+    todo: list[tuple[DispatchView, list[Output]]] = []
+    for _, view, outputs in planned:
+        for o in outputs:
+            o.reason = _reason(o, manifest.outputs.get(o.name), folder)
+            if not o.reason:
+                result.unchanged.append(o.name)
+        stale = [o for o in outputs if o.reason]
+        if stale:
+            todo.append((view, stale))
+    names = {o.name for _, _, outputs in planned for o in outputs}
+    gone = sorted(n for n in manifest.outputs if n not in names and "/" not in n)
+    result.written = [(o.name, o.reason) for _, outs in todo for o in outs]
+    result.archived = [n for n in gone if (folder / n).exists()]
+    if dry_run:
+        result.seconds = time.perf_counter() - started
+        return result
+
+    folder.mkdir(parents=True, exist_ok=True)
+    author = dispatch.agency.name
+    from .docx_render import issue_datetime
+
+    when = issue_datetime(dispatch)
+    done: dict[str, str] = {}
+    try:
+        for name, sha in _render_all(todo, folder, author, when, jobs, progress):
+            done[name] = sha
+    finally:
+        for _, _, outputs in planned:
+            for o in outputs:
+                if o.name in done:
+                    manifest.outputs[o.name] = Entry(o.inputs, done[o.name], _about(o))
+        for name in gone:
+            _archive(folder, name)
+            manifest.outputs.pop(name, None)
+        if len(done) == sum(len(outs) for _, outs in todo):
+            manifest.plan = snapshot
+        manifest.save(folder)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _about(o: Output) -> dict[str, Any]:
+    return {"province": o.copy.province.code, "name": o.copy.province.name, "cluster": o.copy.cluster_name}
+
+
+def _archive(folder: Path, name: str) -> None:
+    """Move a removed province's old copy to ``archive/``, never over an earlier one."""
+    source = folder / name
+    if not source.exists():
+        return
+    target_dir = folder / ARCHIVE
+    target_dir.mkdir(exist_ok=True)
+    target = target_dir / name
+    if target.exists():
+        stem, suffix = os.path.splitext(name)
+        target = target_dir / f"{stem}.{file_digest(source)[:8]}{suffix}"
+    shutil.move(str(source), str(target))
+
+
+# --- rendering, in this process or in forked workers ----------------------------------
+
+_WORK: dict[str, Any] = {}
+
+
+def _render_all(
+    todo: list[tuple[DispatchView, list[Output]]], folder: Path, author: str, when: dt.datetime,
+    jobs: int, progress: Callable[[int], Any] | None,
+) -> Iterable[tuple[str, str]]:
+    if not todo:
+        return
+    if any(o.fmt == "pdf" for _, outs in todo for o in outs):
+        from .pdf_render import default_renderer
+
+        renderer = default_renderer()
+        for annex in todo[0][0].annexes:
+            renderer.annex(annex)  # laid out once here, inherited by every worker
+    if any(o.fmt == "docx" for _, outs in todo for o in outs):
+        from .docx_render import _template_bytes
+
+        _template_bytes()
+    _WORK.update(todo=todo, folder=folder, author=author, when=when)
+    try:
+        if jobs <= 1 or len(todo) == 1:
+            for i in range(len(todo)):
+                results = _render_one(i)
+                if progress:
+                    progress(1)
+                yield from results
+            return
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(todo))) as pool:
+            for results in pool.imap_unordered(_render_one, range(len(todo))):
+                if progress:
+                    progress(1)
+                yield from results
+    finally:
+        _WORK.clear()
+
+
+def _render_one(index: int) -> list[tuple[str, str]]:
+    """Render copy ``index`` of the work in every stale format; return names and hashes."""
+    import hashlib
+
+    view, outputs = _WORK["todo"][index]
+    done = []
+    for o in outputs:
+        if o.fmt == "pdf":
+            from .pdf_render import default_renderer
+
+            data = default_renderer().render(view, author=_WORK["author"])
+        else:
+            from .docx_render import docx_from_view
+
+            data = docx_from_view(view, author=_WORK["author"], when=_WORK["when"])
+        atomic_write_bytes(_WORK["folder"] / o.name, data)
+        done.append((o.name, hashlib.sha256(data).hexdigest()))
+    return done
+
+
+def write_report(folder: Path, result: BatchResult) -> str:
+    """The change report, as ``report.json`` and ``report.txt`` in ``folder``; returns the text."""
+    import json
+
+    data = {
+        "plan_changes": result.plan_changes,
+        "written": [{"file": n, "why": why} for n, why in result.written],
+        "unchanged": result.unchanged,
+        "archived": result.archived,
+        "seconds": round(result.seconds, 2),
+    }
+    lines = ["Schedule changes:"] + [f"  {c}" for c in result.plan_changes or ["none"]]
+    lines += ["Written:"] + [f"  {n} ({why})" for n, why in result.written] if result.written else ["Written: none"]
+    lines += ["Archived:"] + [f"  {n} -> {ARCHIVE}/" for n in result.archived] if result.archived else []
+    lines.append(result.summary())
+    text = "\n".join(lines) + "\n"
+    if not result.dry_run:
+        atomic_write_bytes(folder / "report.json", (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
+        atomic_write_bytes(folder / "report.txt", text.encode())
+    return text
+
+
+def stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()

@@ -1,0 +1,94 @@
+"""The manifest of an output folder: what shaped each output, and what its bytes were.
+
+``manifest.json`` records, for every output, the hashes of everything that shaped it
+(the printed content, the templates, the fonts, the software versions) and the hash of
+its bytes, plus a snapshot of the plan. Comparing a new run with it tells which
+outputs must be made again and why, and what changed in the schedule.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .atomic import atomic_write_bytes
+
+__all__ = ["MANIFEST", "Entry", "Manifest", "digest", "file_digest"]
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+
+
+def digest(value: Any) -> str:
+    """SHA-256 of ``value`` as canonical JSON (dataclasses and paths included)."""
+    return hashlib.sha256(json.dumps(_plain(value), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+_FILE_DIGESTS: dict[tuple[str, int, int], str] = {}
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file's bytes (remembered per path, size and modification time)."""
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    if key not in _FILE_DIGESTS:
+        _FILE_DIGESTS[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _FILE_DIGESTS[key]
+
+
+def _plain(value: Any) -> Any:
+    """JSON-able form of ``value``; a file path stands for the hash of its bytes."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, Path):
+        return {"file": file_digest(value)}
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+@dataclass
+class Entry:
+    """One output: the hashes of what shaped it, the hash of its bytes, and about it."""
+
+    inputs: dict[str, str]
+    sha256: str
+    about: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Manifest:
+    outputs: dict[str, Entry] = field(default_factory=dict)
+    #: Province code -> {name, cluster, start, end} as of the last run.
+    plan: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, folder: Path) -> Manifest:
+        """The folder's manifest; an absent or unreadable one is empty (everything is remade)."""
+        try:
+            data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT:
+                return cls()
+            return cls(
+                outputs={k: Entry(**v) for k, v in data["outputs"].items()},
+                plan=data.get("plan", {}),
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return cls()
+
+    def save(self, folder: Path) -> None:
+        data = {
+            "format": FORMAT,
+            "outputs": {k: dataclasses.asdict(v) for k, v in sorted(self.outputs.items())},
+            "plan": self.plan,
+        }
+        text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        atomic_write_bytes(folder / MANIFEST, text.encode())
