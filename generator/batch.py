@@ -42,16 +42,25 @@ _SOFTWARE = {
 }
 
 
+#: The file the copies share when their annex is the same for all (no highlighted row).
+ANNEX_STEM = "phu-luc"
+
+
 @dataclass
 class Output:
-    """A file the batch makes: its name in the folder, its format, the copy it prints."""
+    """A file the batch makes: its name in the folder, its format, and what it prints:
+    a province's copy, or (``copy`` None) the annexes the copies share."""
 
     name: str
     fmt: str
-    copy: ProvinceCopy
+    copy: ProvinceCopy | None
     inputs: dict[str, str]
     #: Why it must be made now ("" when it is up to date).
     reason: str = ""
+
+    @property
+    def annexes_only(self) -> bool:
+        return self.copy is None
 
 
 @dataclass
@@ -95,22 +104,33 @@ def _shared_inputs(fmt: str) -> dict[str, str]:
     return parts
 
 
-def plan_outputs(dispatch: Dispatch, formats: Iterable[str]) -> list[tuple[ProvinceCopy, DispatchView, list[Output]]]:
-    """Every copy of the batch, its view, and its outputs with their input hashes."""
+def plan_outputs(dispatch: Dispatch, formats: Iterable[str]) -> list[tuple[DispatchView, list[Output]]]:
+    """Every file of the batch, with the view it prints and the hashes of its inputs.
+
+    Copies share one annex file (``phu-luc.pdf``) unless each shades its own row in
+    the plan table; then each copy carries its annex. So a schedule change remakes
+    the shared annex and the copies whose own dates changed, not all 63.
+    """
     from .docx_render import issue_datetime
 
+    formats = list(formats)
     shared = {fmt: _shared_inputs(fmt) for fmt in formats}
     when = issue_datetime(dispatch).isoformat()
-    plan = []
-    for copy in plan_copies(dispatch):
-        view = build_view(dispatch, copy)
-        content = digest({"view": view, "author": dispatch.agency.name, "when": when})
-        outputs = [
-            Output(f"{copy.stem}.{fmt}", fmt, copy, {"content": content, **shared[fmt]})
-            for fmt in formats
-        ]
-        plan.append((copy, view, outputs))
-    return plan
+    own_annex = dispatch.per_province.highlight
+    work: list[tuple[DispatchView, list[Output]]] = []
+
+    def add(view: DispatchView, stem: str, copy: ProvinceCopy | None) -> None:
+        content = digest({"view": view, "author": dispatch.agency.name, "when": when,
+                          "annexes_only": copy is None})
+        work.append((view, [Output(f"{stem}.{fmt}", fmt, copy, {"content": content, **shared[fmt]})
+                            for fmt in formats]))
+
+    copies = plan_copies(dispatch)
+    if not own_annex:
+        add(build_view(dispatch, copies[0]), ANNEX_STEM, None)
+    for copy in copies:
+        add(build_view(dispatch, copy, annexes=own_annex), copy.stem, copy)
+    return work
 
 
 def _plan_snapshot(copies: Iterable[ProvinceCopy]) -> dict[str, dict[str, str]]:
@@ -183,12 +203,12 @@ def run_batch(
     started = time.perf_counter()
     manifest = Manifest.load(folder)
     planned = plan_outputs(dispatch, formats)
-    copies = [c for c, _, _ in planned]
+    copies = [o.copy for _, outputs in planned for o in outputs[:1] if o.copy is not None]
     result = BatchResult(dry_run=dry_run)
     snapshot = _plan_snapshot(copies)
     result.plan_changes = plan_changes(manifest.plan, snapshot)
     todo: list[tuple[DispatchView, list[Output]]] = []
-    for _, view, outputs in planned:
+    for view, outputs in planned:
         for o in outputs:
             o.reason = _reason(o, manifest.outputs.get(o.name), folder)
             if not o.reason:
@@ -196,7 +216,7 @@ def run_batch(
         stale = [o for o in outputs if o.reason]
         if stale:
             todo.append((view, stale))
-    names = {o.name for _, _, outputs in planned for o in outputs}
+    names = {o.name for _, outputs in planned for o in outputs}
     gone = sorted(n for n in manifest.outputs if n not in names and "/" not in n)
     result.written = [(o.name, o.reason) for _, outs in todo for o in outs]
     result.archived = [n for n in gone if (folder / n).exists()]
@@ -214,7 +234,7 @@ def run_batch(
         for name, sha in _render_all(todo, folder, author, when, jobs, progress):
             done[name] = sha
     finally:
-        for _, _, outputs in planned:
+        for _, outputs in planned:
             for o in outputs:
                 if o.name in done:
                     manifest.outputs[o.name] = Entry(o.inputs, done[o.name], _about(o))
@@ -229,6 +249,8 @@ def run_batch(
 
 
 def _about(o: Output) -> dict[str, Any]:
+    if o.copy is None:
+        return {"annexes": True}
     return {"province": o.copy.province.code, "name": o.copy.province.name, "cluster": o.copy.cluster_name}
 
 
@@ -260,9 +282,7 @@ def _render_all(
     if any(o.fmt == "pdf" for _, outs in todo for o in outs):
         from .pdf_render import default_renderer
 
-        renderer = default_renderer()
-        for annex in todo[0][0].annexes:
-            renderer.annex(annex)  # laid out once here, inherited by every worker
+        default_renderer()  # fonts and stylesheet loaded once here, inherited by every worker
     if any(o.fmt == "docx" for _, outs in todo for o in outs):
         from .docx_render import _template_bytes
 
@@ -297,11 +317,16 @@ def _render_one(index: int) -> list[tuple[str, str]]:
         if o.fmt == "pdf":
             from .pdf_render import default_renderer
 
-            data = default_renderer().render(view, author=_WORK["author"])
+            renderer = default_renderer()
+            if o.annexes_only:
+                data = renderer.render_annexes(view, author=_WORK["author"])
+            else:
+                data = renderer.render(view, author=_WORK["author"])
         else:
             from .docx_render import docx_from_view
 
-            data = docx_from_view(view, author=_WORK["author"], when=_WORK["when"])
+            data = docx_from_view(view, author=_WORK["author"], when=_WORK["when"],
+                                  annexes_only=o.annexes_only)
         atomic_write_bytes(_WORK["folder"] / o.name, data)
         done.append((o.name, hashlib.sha256(data).hexdigest()))
     return done

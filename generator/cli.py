@@ -88,6 +88,57 @@ def render(dispatch: Path, formats: list[str], out_dir: Path) -> None:
         click.echo(f"wrote {path}")
 
 
+def _default_jobs() -> int:
+    import os
+
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+@cli.command()
+@click.argument("dispatch", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--per-province", is_flag=True, help="One copy per province of the plan table (required).")
+@click.option(
+    "--format", "formats", default="pdf,docx", show_default=True, callback=_formats,
+    help="Output formats, comma-separated.",
+)
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Worker processes. [default: the number of cores]")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the copies. [default: output/<dispatch name>]")
+@click.option("--dry-run", is_flag=True, help="Say what would be written and why; write nothing.")
+def batch(dispatch: Path, per_province: bool, formats: list[str], jobs: int | None,
+          out_dir: Path | None, dry_run: bool) -> None:
+    """Make one copy of DISPATCH.yaml per province of its plan, each addressed to it.
+
+    Files are named <code>-<name>.pdf (24-bac-giang.pdf). Run again after editing the
+    schedule: only the copies whose content changed are made again, a province taken
+    out of the plan has its copy moved to archive/, and report.txt / report.json say
+    what changed.
+    """
+    if not per_province:
+        raise click.UsageError("say --per-province: one copy per province is the batch this makes.")
+    from .batch import run_batch, write_report
+    from .loader import load_dispatch
+
+    model = load_dispatch(dispatch)
+    folder = out_dir or Path("output") / dispatch.stem
+    result = _with_progress(lambda progress: run_batch(
+        model, folder, formats=formats, jobs=jobs or _default_jobs(), dry_run=dry_run,
+        progress=progress), len(model.plan.clusters) if model.plan else 0, model)
+    click.echo(write_report(folder, result), nl=False)
+
+
+def _with_progress(work, _clusters: int, model) -> object:  # type: ignore[no-untyped-def]
+    """Run ``work(progress)`` with a progress bar on a terminal, silently otherwise."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return work(None)
+    total = model.plan.province_count if model.plan else 0
+    with click.progressbar(length=total, label="copies", file=sys.stderr) as bar:
+        return work(bar.update)
+
+
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of the dispatch YAML, for editors to validate and complete it."""

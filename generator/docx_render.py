@@ -52,8 +52,13 @@ def docx_bytes(dispatch: Dispatch, copy: ProvinceCopy | None = None) -> bytes:
     )
 
 
-def docx_from_view(view: DispatchView, *, author: str, when: dt.datetime) -> bytes:
-    """The DOCX that prints ``view``: the template filled, then the OOXML touch-ups."""
+def docx_from_view(
+    view: DispatchView, *, author: str, when: dt.datetime, annexes_only: bool = False
+) -> bytes:
+    """The DOCX that prints ``view``: the template filled, then the OOXML touch-ups.
+
+    With ``annexes_only``, only the annexes, for a batch whose copies share them.
+    """
     tpl = _template()
     _fill(tpl, _context(tpl, view))
     document = tpl.docx
@@ -62,6 +67,8 @@ def docx_from_view(view: DispatchView, *, author: str, when: dt.datetime) -> byt
     ooxml.shade_plan_rows(document, [[r.highlight for r in p.rows] for p in plans])
     ooxml.fit_qr_table(document)
     ooxml.keep_first_page_extras_on_page_one(document)
+    if annexes_only:
+        ooxml.keep_only_annexes(document)
     ooxml.give_every_story_a_paragraph(document)
     set_core_properties(document, title=view.subject_line, author=author, when=when)
     out = io.BytesIO()

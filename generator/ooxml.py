@@ -160,6 +160,22 @@ def shade_plan_rows(document: Any, highlights: list[list[bool]]) -> None:
                     get_or_add(tc.get_or_add_tcPr(), "w:shd", val="clear", color="auto", fill=HIGHLIGHT_FILL)
 
 
+def keep_only_annexes(document: Any) -> None:
+    """Remove the dispatch's own section, leaving the annexes as a document of their own.
+
+    The dispatch ends at the first paragraph that carries a ``w:pPr/w:sectPr`` (the
+    template puts one before each annex); everything up to it goes. Run it after
+    :func:`keep_first_page_extras_on_page_one`, so the annexes keep an empty first-page
+    header and footer.
+    """
+    body = document.element.body
+    for child in list(body):
+        body.remove(child)
+        if child.tag == qn("w:p") and child.xpath("./w:pPr/w:sectPr"):
+            return
+    raise ValueError("the document has no annex section")
+
+
 def _empty_cell(tc: Any) -> None:
     """Leave ``tc`` with one empty ``w:p`` (a cell must end in a paragraph)."""
     paragraphs = tc.findall(qn("w:p"))

@@ -98,6 +98,16 @@ class PdfRenderer:
             joined.metadata.authors = [author]
             return bytes(joined.write_pdf(full_fonts=True))
 
+    def render_annexes(self, view: DispatchView, *, author: str) -> bytes:
+        """The PDF of ``view``'s annexes alone, each numbered from 1: the file a batch's
+        copies share."""
+        with self._errors(), _fixed_epoch():
+            docs = [self.annex(a) for a in view.annexes]
+            joined = docs[0].copy([p for d in docs for p in d.pages])
+            joined.metadata.title = view.annexes[0].title
+            joined.metadata.authors = [author]
+            return bytes(joined.write_pdf(full_fonts=True))
+
     def annex(self, annex: AnnexView) -> Any:
         """The laid-out annex, kept by its HTML: the same annex is laid out once."""
         html = _render(self._env, "annex.html.j2", a=annex)

@@ -113,12 +113,15 @@ class DispatchView:
     annexes: list[AnnexView] = field(default_factory=list)
 
 
-def build_view(dispatch: Dispatch, copy: ProvinceCopy | None = None) -> DispatchView:
+def build_view(
+    dispatch: Dispatch, copy: ProvinceCopy | None = None, *, annexes: bool = True
+) -> DispatchView:
     """Compute the printed form of ``dispatch``, or of its copy for one province.
 
     A copy is addressed to the province's body alone, carries the per-province
     paragraph after the directives, may shade its province's row in the plan, and
     writes every tone mark in the dispatch's one style (``per_province.tones``).
+    ``annexes=False`` leaves the annexes out, for copies that share one annex file.
     """
     plan = dispatch.plan
     values = {"province_count": str(plan.province_count)} if plan else {}
@@ -146,7 +149,7 @@ def build_view(dispatch: Dispatch, copy: ProvinceCopy | None = None) -> Dispatch
         signer_name=dispatch.signer.name,
         signature_image=_signature(dispatch),
         footer=list(dispatch.footer),
-        annexes=[_annex(dispatch, a, values, copy) for a in dispatch.annexes],
+        annexes=[_annex(dispatch, a, values, copy) for a in dispatch.annexes] if annexes else [],
     )
     return _in_tone_style(view, dispatch.per_province.tones) if copy else view
 
