@@ -15,7 +15,6 @@ import datetime as dt
 import importlib.metadata
 import os
 import shutil
-import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from .model import Dispatch
 from .resources import TEMPLATES_DIR
 from .view import DispatchView, build_view
 
-__all__ = ["BatchResult", "Output", "plan_outputs", "run_batch"]
+__all__ = ["BatchResult", "Output", "plan_outputs", "report_text", "run_batch"]
 
 ARCHIVE = "archive"
 
@@ -245,6 +244,7 @@ def run_batch(
             manifest.plan = snapshot
         manifest.save(folder)
     result.seconds = time.perf_counter() - started
+    write_report(folder, result)
     return result
 
 
@@ -332,8 +332,17 @@ def _render_one(index: int) -> list[tuple[str, str]]:
     return done
 
 
-def write_report(folder: Path, result: BatchResult) -> str:
-    """The change report, as ``report.json`` and ``report.txt`` in ``folder``; returns the text."""
+def report_text(result: BatchResult) -> str:
+    """The change report as a clerk reads it."""
+    lines = ["Schedule changes:"] + [f"  {c}" for c in result.plan_changes or ["none"]]
+    lines += ["Written:"] + [f"  {n} ({why})" for n, why in result.written] if result.written else ["Written: none"]
+    lines += ["Archived:"] + [f"  {n} -> {ARCHIVE}/" for n in result.archived] if result.archived else []
+    lines.append(result.summary())
+    return "\n".join(lines) + "\n"
+
+
+def write_report(folder: Path, result: BatchResult) -> None:
+    """The change report of the run, as ``report.json`` and ``report.txt`` in ``folder``."""
     import json
 
     data = {
@@ -343,16 +352,7 @@ def write_report(folder: Path, result: BatchResult) -> str:
         "archived": result.archived,
         "seconds": round(result.seconds, 2),
     }
-    lines = ["Schedule changes:"] + [f"  {c}" for c in result.plan_changes or ["none"]]
-    lines += ["Written:"] + [f"  {n} ({why})" for n, why in result.written] if result.written else ["Written: none"]
-    lines += ["Archived:"] + [f"  {n} -> {ARCHIVE}/" for n in result.archived] if result.archived else []
-    lines.append(result.summary())
-    text = "\n".join(lines) + "\n"
-    if not result.dry_run:
-        atomic_write_bytes(folder / "report.json", (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
-        atomic_write_bytes(folder / "report.txt", text.encode())
-    return text
+    atomic_write_bytes(folder / "report.json", (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
+    atomic_write_bytes(folder / "report.txt", report_text(result).encode())
 
 
-def stderr_is_terminal() -> bool:
-    return sys.stderr.isatty()

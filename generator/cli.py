@@ -117,7 +117,7 @@ def batch(dispatch: Path, per_province: bool, formats: list[str], jobs: int | No
     """
     if not per_province:
         raise click.UsageError("say --per-province: one copy per province is the batch this makes.")
-    from .batch import run_batch, write_report
+    from .batch import report_text, run_batch
     from .loader import load_dispatch
 
     model = load_dispatch(dispatch)
@@ -125,7 +125,7 @@ def batch(dispatch: Path, per_province: bool, formats: list[str], jobs: int | No
     result = _with_progress(lambda progress: run_batch(
         model, folder, formats=formats, jobs=jobs or _default_jobs(), dry_run=dry_run,
         progress=progress), len(model.plan.clusters) if model.plan else 0, model)
-    click.echo(write_report(folder, result), nl=False)
+    click.echo(report_text(result), nl=False)
 
 
 def _with_progress(work, _clusters: int, model) -> object:  # type: ignore[no-untyped-def]

@@ -1,0 +1,194 @@
+"""One copy per province: content, names, regeneration after a schedule change, report,
+archive, and byte-identical output however the copies are made."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+from conftest import EXAMPLE, ROOT
+from docxread import DocxReader
+from pdfread import PdfReader
+
+from generator import load_dispatch
+from generator.batch import run_batch
+from generator.cli import cli
+
+
+@pytest.fixture(scope="module")
+def example_dir(tmp_path_factory):
+    """A copy of the example, free to edit."""
+    folder = tmp_path_factory.mktemp("example")
+    for f in EXAMPLE.parent.iterdir():
+        shutil.copy(f, folder / f.name)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def batch_dir(example_dir, tmp_path_factory):
+    out = tmp_path_factory.mktemp("batch") / "copies"
+    result = run_batch(load_dispatch(example_dir / "cong-van.yaml"), out, formats=["pdf", "docx"], jobs=2)
+    assert len(result.written) == 128 and not result.unchanged
+    return out
+
+
+def _snapshot(folder):
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in folder.iterdir() if p.is_file()
+            and p.suffix in (".pdf", ".docx")}
+
+
+def test_file_names_are_code_then_ascii_slug(batch_dir):
+    pdfs = sorted(p.name for p in batch_dir.glob("*.pdf"))
+    assert len(pdfs) == 64  # 63 copies and the shared annex
+    assert "phu-luc.pdf" in pdfs
+    copies = [n for n in pdfs if n != "phu-luc.pdf"]
+    assert all(re.fullmatch(r"\d{2}-[a-z0-9]+(-[a-z0-9]+)*\.pdf", n) for n in copies)
+    for name in ("24-bac-giang.pdf", "79-ho-chi-minh.pdf", "77-ba-ria-vung-tau.pdf",
+                 "46-thua-thien-hue.pdf", "66-dak-lak.pdf", "17-hoa-binh.pdf"):
+        assert name in copies
+    assert {p.stem for p in batch_dir.glob("*.docx")} == {p.stem for p in batch_dir.glob("*.pdf")}
+
+
+@pytest.mark.parametrize(
+    ("stem", "recipient", "own"),
+    [
+        ("24-bac-giang", "Ủy ban nhân dân tỉnh Bắc Giang", "tỉnh Bắc Giang thuộc Cụm 1, từ ngày 12/9/2022 đến ngày 30/9/2022"),
+        ("79-ho-chi-minh", "Ủy ban nhân dân Thành phố Hồ Chí Minh", "Thành phố Hồ Chí Minh thuộc Cụm 8, từ ngày 11/9/2022 đến ngày 30/9/2022"),
+        ("01-ha-noi", "Ủy ban nhân dân thành phố Hà Nội", "thành phố Hà Nội thuộc Cụm 1"),
+        ("46-thua-thien-hue", "Ủy ban nhân dân tỉnh Thừa Thiên Huế", "thuộc Cụm 5, từ ngày 12/9/2022 đến ngày 30/9/2022"),
+        ("62-kon-tum", "Ủy ban nhân dân tỉnh Kon Tum", "thuộc Cụm 7, từ ngày 13/9/2022 đến ngày 23/9/2022"),
+    ],
+)
+def test_each_copy_names_its_province_and_its_clusters_dates(batch_dir, stem, recipient, own):
+    pdf = PdfReader((batch_dir / f"{stem}.pdf").read_bytes())
+    text = pdf.all_text()
+    assert f"Kính gửi: {recipient}" in text
+    assert own in text
+    assert text.count("Kính gửi:") == 1
+    assert "Trung ương Đoàn Thanh niên Cộng sản Hồ Chí Minh tham gia" in text  # the body is the dispatch's
+    assert "KẾ HOẠCH TỔ CHỨC" not in text  # the annex is the shared file
+    word = DocxReader((batch_dir / f"{stem}.docx").read_bytes()).text()
+    assert f"Kính gửi: {recipient}" in word and own in word
+
+
+def test_the_shared_annex_has_the_plan(batch_dir):
+    pdf = PdfReader((batch_dir / "phu-luc.pdf").read_bytes())
+    assert pdf.page_text(0).startswith("KẾ HOẠCH TỔ CHỨC")
+    assert "Kính gửi" not in pdf.all_text()
+    word = DocxReader((batch_dir / "phu-luc.docx").read_bytes())
+    assert word.text().startswith("KẾ HOẠCH TỔ CHỨC") and "Kính gửi" not in word.text()
+    assert len(word.doc.sections) == 1
+
+
+def test_a_copy_made_alone_in_a_fresh_process_is_byte_identical(batch_dir, example_dir):
+    code = (
+        "import sys\n"
+        "from generator import load_dispatch\n"
+        "from generator.batch import plan_outputs\n"
+        "from generator.pdf_render import default_renderer\n"
+        "from generator.docx_render import docx_from_view, issue_datetime\n"
+        "d = load_dispatch(sys.argv[1])\n"
+        "for view, outputs in plan_outputs(d, ['pdf', 'docx']):\n"
+        "    for o in outputs:\n"
+        "        if o.name in sys.argv[2:]:\n"
+        "            data = (default_renderer().render(view, author=d.agency.name) if o.fmt == 'pdf'\n"
+        "                    else docx_from_view(view, author=d.agency.name, when=issue_datetime(d)))\n"
+        "            open(sys.argv[-1] + '.' + o.name, 'wb').write(data)\n"
+    )
+    out = batch_dir.parent / "alone"
+    names = ["38-thanh-hoa.pdf", "95-bac-lieu.pdf", "38-thanh-hoa.docx"]
+    subprocess.run([sys.executable, "-c", code, str(example_dir / "cong-van.yaml"), *names, str(out)],
+                   check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    for name in names:
+        assert (batch_dir.parent / f"alone.{name}").read_bytes() == (batch_dir / name).read_bytes(), name
+
+
+def test_one_worker_and_two_workers_make_the_same_bytes(example_dir, batch_dir, tmp_path):
+    serial = tmp_path / "serial"
+    run_batch(load_dispatch(example_dir / "cong-van.yaml"), serial, formats=["pdf", "docx"], jobs=1)
+    assert {n: b for n, (b, _) in _snapshot(serial).items()} == {n: b for n, (b, _) in _snapshot(batch_dir).items()}
+
+
+def test_a_schedule_change_remakes_exactly_that_clusters_copies(example_dir, batch_dir, tmp_path):
+    folder = tmp_path / "copies"
+    shutil.copytree(batch_dir, folder, copy_function=shutil.copy2)
+    before = _snapshot(folder)
+    csv = example_dir / "ke-hoach.csv"
+    original = csv.read_text(encoding="utf-8")
+    try:
+        csv.write_text(original.replace("5,Cụm 5,12/9/2022,30/9/2022", "5,Cụm 5,14/9/2022,28/9/2022"), encoding="utf-8")
+        dispatch = load_dispatch(example_dir / "cong-van.yaml")
+        dry = run_batch(dispatch, folder, formats=["pdf", "docx"], jobs=2, dry_run=True)
+        assert _snapshot(folder) == before  # a dry run writes nothing
+        result = run_batch(dispatch, folder, formats=["pdf", "docx"], jobs=2)
+    finally:
+        csv.write_text(original, encoding="utf-8")
+    cluster5 = {"38-thanh-hoa", "40-nghe-an", "42-ha-tinh", "44-quang-binh", "45-quang-tri",
+                "46-thua-thien-hue", "48-da-nang", "phu-luc"}
+    expected = {f"{s}.{f}" for s in cluster5 for f in ("pdf", "docx")}
+    after = _snapshot(folder)
+    changed = {n for n in after if after[n][0] != before[n][0]}
+    touched = {n for n in after if after[n][1] != before[n][1]}
+    assert changed == expected
+    assert touched == expected  # the others keep their bytes and their modification time
+    assert {n for n, _ in result.written} == expected == {n for n, _ in dry.written}
+    assert result.plan_changes == ["Cụm 5: 12/9/2022–30/9/2022 -> 14/9/2022–28/9/2022"]
+    report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    assert report["plan_changes"] == result.plan_changes
+    assert {w["file"] for w in report["written"]} == expected
+    assert all(w["why"] == "changed: content" for w in report["written"])
+    assert len(report["unchanged"]) == 128 - len(expected)
+    text = (folder / "report.txt").read_text(encoding="utf-8")
+    assert "Cụm 5: 12/9/2022–30/9/2022 -> 14/9/2022–28/9/2022" in text
+    pdf = PdfReader((folder / "38-thanh-hoa.pdf").read_bytes())
+    assert "từ ngày 14/9/2022 đến ngày 28/9/2022" in pdf.all_text()
+
+
+def test_a_province_taken_out_of_the_plan_is_archived(example_dir, batch_dir, tmp_path):
+    folder = tmp_path / "copies"
+    shutil.copytree(batch_dir, folder, copy_function=shutil.copy2)
+    old = (folder / "95-bac-lieu.pdf").read_bytes()
+    csv = example_dir / "ke-hoach.csv"
+    original = csv.read_text(encoding="utf-8")
+    try:
+        csv.write_text(original.replace(", Bạc Liêu", ""), encoding="utf-8")
+        result = run_batch(load_dispatch(example_dir / "cong-van.yaml"), folder, formats=["pdf", "docx"], jobs=2)
+    finally:
+        csv.write_text(original, encoding="utf-8")
+    assert not (folder / "95-bac-lieu.pdf").exists()
+    assert (folder / "archive" / "95-bac-lieu.pdf").read_bytes() == old
+    assert sorted(result.archived) == ["95-bac-lieu.docx", "95-bac-lieu.pdf"]
+    assert "Bạc Liêu: removed from the plan (was in Cụm 10)" in result.plan_changes
+    # every remaining copy says "62 địa phương" now: the count is computed from the plan
+    assert len(result.written) == 126 and not result.unchanged
+    assert "tại 62 địa phương" in PdfReader((folder / "96-ca-mau.pdf").read_bytes()).all_text()
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert "95-bac-lieu.pdf" not in manifest["outputs"]
+
+
+def test_an_edited_or_deleted_copy_is_made_again(batch_dir, example_dir, tmp_path):
+    folder = tmp_path / "copies"
+    shutil.copytree(batch_dir, folder, copy_function=shutil.copy2)
+    (folder / "24-bac-giang.pdf").write_bytes(b"not a pdf")
+    (folder / "27-bac-ninh.docx").unlink()
+    result = run_batch(load_dispatch(example_dir / "cong-van.yaml"), folder, formats=["pdf", "docx"], jobs=1)
+    assert dict(result.written) == {"24-bac-giang.pdf": "file changed since it was made",
+                                    "27-bac-ninh.docx": "file missing"}
+    assert (folder / "24-bac-giang.pdf").read_bytes() == (batch_dir / "24-bac-giang.pdf").read_bytes()
+
+
+def test_batch_cli(example_dir, tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["batch", str(example_dir / "cong-van.yaml"), "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "say --per-province" in result.output
+    result = runner.invoke(cli, ["batch", str(example_dir / "cong-van.yaml"), "--per-province",
+                                 "--format", "pdf", "--jobs", "2", "--out", str(tmp_path / "c"), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1].startswith("would write 64, unchanged 0, would archive 0")
+    assert not (tmp_path / "c").exists()
