@@ -24,12 +24,13 @@ from typing import Any
 from . import __version__
 from .atomic import atomic_write_bytes
 from .copies import ProvinceCopy, plan_copies
+from .errors import InputError
 from .manifest import Entry, Manifest, digest, file_digest
 from .model import Dispatch
 from .resources import TEMPLATES_DIR
 from .view import DispatchView, build_view
 
-__all__ = ["BatchResult", "Output", "plan_outputs", "report_text", "run_batch"]
+__all__ = ["BatchResult", "Output", "PrintResult", "plan_outputs", "report_text", "run_batch", "run_print"]
 
 ARCHIVE = "archive"
 
@@ -216,7 +217,7 @@ def run_batch(
         if stale:
             todo.append((view, stale))
     names = {o.name for _, outputs in planned for o in outputs}
-    gone = sorted(n for n in manifest.outputs if n not in names and "/" not in n)
+    gone = sorted(n for n in manifest.outputs if n not in names and not n.startswith(PRINT_DIR + "/"))
     result.written = [(o.name, o.reason) for _, outs in todo for o in outs]
     result.archived = [n for n in gone if (folder / n).exists()]
     if dry_run:
@@ -356,3 +357,104 @@ def write_report(folder: Path, result: BatchResult) -> None:
     atomic_write_bytes(folder / "report.txt", report_text(result).encode())
 
 
+
+
+# --- print files ----------------------------------------------------------------------
+
+PRINT_DIR = "print"
+PRINT_STEM = "in-tat-ca"
+
+
+@dataclass
+class PrintResult:
+    written: list[tuple[str, str]] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        made = ", ".join(f"{n} ({why})" for n, why in self.written) or "nothing"
+        return f"print files: wrote {made}; unchanged {len(self.unchanged)}"
+
+
+def run_print(
+    dispatch: Dispatch, folder: Path, *, formats: list[str], index: bool = False,
+    annex_copies: int | None = None,
+) -> PrintResult:
+    """Build the print-ready files of a batch already brought up to date in ``folder``.
+
+    ``print/in-tat-ca.pdf``: every copy in plan order, each followed by the shared annex,
+    each starting on an odd page (duplex-safe), after an optional index; and
+    ``print/in-tat-ca.docx``, the same for clerks who print from Word, each part in its
+    own section with its own page numbers. With ``annex_copies``, instead
+    ``print/phu-luc-x<N>.pdf``: the annex alone, N times. A print file is made again only
+    when a file in it, or an option, changed (recorded in the manifest like the copies).
+    """
+    from . import printing
+
+    manifest = Manifest.load(folder)
+    own_annex = dispatch.per_province.highlight
+    copies = plan_copies(dispatch)
+    result = PrintResult()
+    jobs: list[tuple[str, list[tuple[str, str]], dict[str, Any]]] = []
+    if annex_copies is not None:
+        if own_annex or not dispatch.plan:
+            raise InputError(["--annex-only needs the copies to share one annex (per_province.highlight: false)."])
+        jobs.append((f"{PRINT_DIR}/{ANNEX_STEM}-x{annex_copies}.pdf",
+                     [("Phụ lục", f"{ANNEX_STEM}.pdf")], {"annex_copies": annex_copies}))
+    else:
+        for fmt in formats:
+            parts: list[tuple[str, str]] = []
+            for c in copies:
+                parts.append((c.recipient, f"{c.stem}.{fmt}"))
+                if not own_annex:
+                    parts.append((f"{c.recipient}: phụ lục", f"{ANNEX_STEM}.{fmt}"))
+            jobs.append((f"{PRINT_DIR}/{PRINT_STEM}.{fmt}", parts, {"index": index and fmt == "pdf"}))
+    software = digest({n: _version(n) for n in ("congvan", "pypdf", "python-docx", "weasyprint")})
+    for name, parts, options in jobs:
+        entries = [manifest.outputs.get(f) for _, f in parts]
+        missing = [f for (_, f), e in zip(parts, entries) if e is None or not (folder / f).is_file()]
+        if missing:
+            raise InputError([f"{folder}: {missing[0]} is missing: run `congvan batch --per-province` first."])
+        inputs = {"files": digest([(f, e.sha256) for (_, f), e in zip(parts, entries)]),  # type: ignore[union-attr]
+                  "options": digest(options), "software": software}
+        entry = manifest.outputs.get(name)
+        reason = _print_reason(folder / name, entry, inputs)
+        if not reason:
+            result.unchanged.append(name)
+            continue
+        blobs = {f: (folder / f).read_bytes() for f in dict.fromkeys(f for _, f in parts)}
+        if name.endswith(".docx"):
+            data = printing.print_docx([blobs[f] for _, f in parts])
+        elif "annex_copies" in options:
+            data = printing.annex_copies_pdf(blobs[f"{ANNEX_STEM}.pdf"], options["annex_copies"])
+        else:
+            data = printing.print_pdf([(label, blobs[f]) for label, f in parts], index=options["index"],
+                                      title=dispatch.subject)
+        atomic_write_bytes(folder / name, data)
+        import hashlib
+
+        manifest.outputs[name] = Entry(inputs, hashlib.sha256(data).hexdigest(), {"print": True})
+        result.written.append((name, reason))
+    manifest.save(folder)
+    return result
+
+
+def _print_reason(path: Path, entry: Entry | None, inputs: dict[str, str]) -> str:
+    if entry is None:
+        return "new"
+    if not path.is_file():
+        return "file missing"
+    changed = sorted(k for k in inputs if entry.inputs.get(k) != inputs[k])
+    if changed:
+        return "changed: " + ", ".join("copies" if k == "files" else k for k in changed)
+    if file_digest(path) != entry.sha256:
+        return "file changed since it was made"
+    return ""
+
+
+def _version(name: str) -> str:
+    if name == "congvan":
+        return __version__
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "?"

@@ -128,6 +128,44 @@ def batch(dispatch: Path, per_province: bool, formats: list[str], jobs: int | No
     click.echo(report_text(result), nl=False)
 
 
+@cli.command(name="print")
+@click.argument("dispatch", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format", "formats", default="pdf,docx", show_default=True, callback=_formats,
+    help="Print files to build, comma-separated.",
+)
+@click.option("--index", is_flag=True, help="Open the PDF with an index page of the copies.")
+@click.option("--annex-only", is_flag=True, help="Print the annex alone, --copies times.")
+@click.option("--copies", type=click.IntRange(1, 1000), default=None, help="With --annex-only: how many.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Worker processes for copies that must be made first. [default: the number of cores]")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The batch folder. [default: output/<dispatch name>]")
+def print_(dispatch: Path, formats: list[str], index: bool, annex_only: bool, copies: int | None,
+           jobs: int | None, out_dir: Path | None) -> None:
+    """Build one print-ready file of all copies of DISPATCH.yaml, safe for duplex printers.
+
+    First brings the per-province copies up to date (as `congvan batch --per-province`),
+    then writes print/in-tat-ca.pdf (each copy and its annex starting on an odd page)
+    and print/in-tat-ca.docx (each in its own section with its own page numbers), or,
+    with --annex-only --copies N, print/phu-luc-xN.pdf. Print files are made again only
+    when a copy in them changed.
+    """
+    if annex_only != (copies is not None):
+        raise click.UsageError("--annex-only and --copies N go together.")
+    from .batch import report_text, run_batch, run_print
+    from .loader import load_dispatch
+
+    model = load_dispatch(dispatch)
+    folder = out_dir or Path("output") / dispatch.stem
+    needed = ["pdf"] if annex_only else formats
+    result = _with_progress(lambda progress: run_batch(
+        model, folder, formats=needed, jobs=jobs or _default_jobs(), progress=progress), 0, model)
+    click.echo(report_text(result), nl=False)
+    printed = run_print(model, folder, formats=needed, index=index, annex_copies=copies)
+    click.echo(printed.summary())
+
+
 def _with_progress(work, _clusters: int, model) -> object:  # type: ignore[no-untyped-def]
     """Run ``work(progress)`` with a progress bar on a terminal, silently otherwise."""
     import sys
