@@ -12,9 +12,18 @@ that safe:
 * The batch stays small: the copies share their fonts and QR images, stored once.
 
 The DOCX batch is for clerks who print from Word. Each copy keeps its own sections,
-headers, footers and page numbers; its first section starts on an odd page
-(``w:type="oddPage"``), which Word and LibreOffice honour by inserting the blank page
-themselves when they lay the document out.
+headers, footers and page numbers, and the section that starts it has
+``w:type="oddPage"``: Word (like LibreOffice) then adds the blank page itself when it
+lays the document out. Word starts such a section "on the next odd-numbered page" and
+LibreOffice visibly goes by page numbers too, not by sheets, so every section that
+restarts its numbering at 1 (each annex too) starts on an odd page; see
+:func:`_start_on_odd_page`.
+
+LibreOffice 7.4 imports an odd-page section that has its own first-page header with
+the wrong page style on the section's second page, so in LibreOffice the second page
+of each copy shows no page number (a single copy with ``oddPage`` shows the same);
+by the OOXML rules that page has the section's default header, with the number. The
+PDF batch has no such caveat.
 
 Every function returns bytes (the caller writes them atomically) and the same input
 gives the same bytes.
@@ -61,60 +70,47 @@ def print_pdf(
         raise ValueError("print_pdf: no copies to print")
     labels = [label for label, _ in copies]
     readers = [_read_pdf(data) for _, data in copies]
-    counts = [len(r.pages) for r in readers]
-    front = _index_pdf(labels, counts, title) if index else None
-    return _write_batch(
-        labels, readers, front=front, title=title, identity=_identity(copies, index, title)
+    front = _index_pdf(labels, [len(r.pages) for r in readers], title) if index else None
+    identity = _identity(
+        b"print_pdf", str(index).encode(), title.encode(),
+        *(part for label, data in copies for part in (label.encode(), data)),
     )
+    return _write_batch(labels, readers, front=front, title=title, identity=identity)
 
 
 def annex_copies_pdf(annex: bytes, copies: int) -> bytes:
     """``copies`` copies of ``annex`` (a PDF) in one file, each starting on an odd page.
 
-    For the plan table that goes out with every copy, printed on its own (for a
-    meeting, or for copies already sent without it).
+    For the plan table that goes out with every copy when the copies share one annex
+    file: the annex is printed as many times as there are copies.
     """
     if copies < 1:
         raise ValueError(f"annex_copies_pdf: copies must be at least 1, not {copies}")
-    reader = _read_pdf(annex)
     labels = [f"Bản {n}" for n in range(1, copies + 1)]
-    return _write_batch(
-        labels, [reader] * copies, front=None, title="",
-        identity=_identity([("annex", annex)], False, str(copies)),
-    )
+    identity = _identity(b"annex_copies_pdf", str(copies).encode(), annex)
+    readers = [_read_pdf(annex)] * copies
+    return _write_batch(labels, readers, front=None, title="", identity=identity)
 
 
 @dataclass(frozen=True)
-class IndexEntry:
+class _IndexEntry:
     """One row of the index: a copy, its length, and where it starts in the batch."""
 
     number: int
     label: str
     pages: int
-    #: 1-based sheet of a duplex print and page of the batch file where the copy starts.
+    #: The sheet of a duplex print, and the page of the file, where the copy starts.
     sheet: int
     page: int
 
 
-def front_side_starts(counts: Sequence[int], first_page: int = 1) -> list[int]:
-    """The 1-based page where each copy starts when every copy is padded to even length.
-
-    ``first_page`` must be odd (a front side); every start is then odd too.
-    """
-    starts, page = [], first_page
-    for n in counts:
-        starts.append(page)
-        page += _padded(n)
-    return starts
-
-
-def index_entries(labels: Sequence[str], counts: Sequence[int], lead: int) -> list[IndexEntry]:
+def _index_entries(labels: Sequence[str], counts: Sequence[int], lead: int) -> list[_IndexEntry]:
     """The index rows for copies that follow ``lead`` pages (the index itself, even)."""
-    starts = front_side_starts(counts, lead + 1)
-    return [
-        IndexEntry(n, label, count, (start + 1) // 2, start)
-        for n, (label, count, start) in enumerate(zip(labels, counts, starts, strict=True), 1)
-    ]
+    entries, page = [], lead + 1
+    for number, (label, count) in enumerate(zip(labels, counts, strict=True), 1):
+        entries.append(_IndexEntry(number, label, count, (page + 1) // 2, page))
+        page += _padded(count)
+    return entries
 
 
 def _padded(pages: int) -> int:
@@ -132,19 +128,17 @@ def _write_batch(
     labels: Sequence[str], readers: Sequence[Any], *, front: bytes | None, title: str,
     identity: bytes,
 ) -> bytes:
-    """The batch file: the index (if any), then each copy padded to an even page count."""
+    """The batch file: the index (if any), then each copy, each padded to an even length."""
     from pypdf import PdfWriter
     from pypdf.generic import ArrayObject, ByteStringObject
 
     writer = PdfWriter()
     if front is not None:
-        writer.append(_read_pdf(front), import_outline=False)
+        _append_on_whole_sheets(writer, _read_pdf(front))
         writer.add_outline_item(title=INDEX_HEADING.capitalize(), page_number=0)
     for label, reader in zip(labels, readers, strict=True):
         start = len(writer.pages)
-        writer.append(reader, import_outline=False)
-        if len(reader.pages) % 2:
-            _add_blank_back(writer)
+        _append_on_whole_sheets(writer, reader)
         writer.add_outline_item(title=label, page_number=start)
     writer.page_mode = "/UseOutlines"
     metadata = {"/Producer": "congvan"}
@@ -159,12 +153,20 @@ def _write_batch(
     return out.getvalue()
 
 
+def _append_on_whole_sheets(writer: Any, reader: Any) -> None:
+    """``reader``'s pages, then a blank A4 page if they would end on a front side."""
+    writer.append(reader, import_outline=False)
+    if len(reader.pages) % 2:
+        writer.add_blank_page(PAGE.width * _PT_PER_MM, PAGE.height * _PT_PER_MM)
+
+
 def _store_once(writer: Any) -> None:
     """Keep one of each identical object: 63 copies embed the same fonts and QR images.
 
-    pypdf merges objects that are identical as they stand; a font's descriptor becomes
-    identical to its twin only once their font files have been merged, so the merging
-    is repeated until nothing more merges (three rounds: font file, descriptor, font).
+    pypdf merges objects that are identical as they stand. A font's descriptor
+    becomes identical to its twin only once their font files are merged, the font
+    only once its descriptor is, and so on up to the page resources: the merging is
+    repeated until nothing more merges (six rounds for the example).
     """
     live = -1
     while True:
@@ -175,18 +177,11 @@ def _store_once(writer: Any) -> None:
         live = now
 
 
-def _add_blank_back(writer: Any) -> None:
-    """A blank A4 page: the back of a copy's last sheet."""
-    writer.add_blank_page(PAGE.width * _PT_PER_MM, PAGE.height * _PT_PER_MM)
-
-
-def _identity(copies: Sequence[tuple[str, bytes]], index: bool, title: str) -> bytes:
-    """A 16-byte file identifier made from the input, as the PDF's /ID."""
-    h = hashlib.sha256(b"congvan print batch\0")
-    h.update(f"{index}\0{title}\0{len(copies)}\0".encode())
-    for label, data in copies:
-        h.update(label.encode() + b"\0")
-        h.update(hashlib.sha256(data).digest())
+def _identity(*parts: bytes) -> bytes:
+    """A 16-byte file identifier (the PDF's /ID) made from the input alone."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(hashlib.sha256(part).digest())
     return h.digest()[:16]
 
 
@@ -194,9 +189,9 @@ def _index_pdf(labels: Sequence[str], counts: Sequence[int], title: str) -> byte
     """The index pages, laid out with WeasyPrint in the embedded Liberation Serif.
 
     The index says where each copy starts, which depends on how many pages the index
-    itself takes: it is laid out with a guess, then again if the guess was wrong (row
-    heights do not depend on the page numbers, so the second layout is final). It is
-    padded with a blank page to an even count.
+    itself takes (padded to an even count): it is laid out for a guess of two, and
+    again if the guess was wrong. Row heights do not depend on the page numbers, so
+    the second layout is final.
     """
     from . import fonts
     from .pdf_render import _fixed_epoch
@@ -204,33 +199,18 @@ def _index_pdf(labels: Sequence[str], counts: Sequence[int], title: str) -> byte
     fonts.check_coverage({"title": title, "labels": list(labels)})
     lead = 2
     for _ in range(3):
-        entries = index_entries(labels, counts, lead)
-        document = _layout_index(entries, title)
+        document = _layout_index(_index_entries(labels, counts, lead), title)
         needed = _padded(len(document.pages))
         if needed == lead:
             break
         lead = needed
-    else:  # pragma: no cover - layouts that do not settle would be a WeasyPrint bug
+    else:  # pragma: no cover - a length that does not settle would be a WeasyPrint bug
         raise RenderError("the print index could not be laid out: its length does not settle")
     with _weasyprint_errors(), _fixed_epoch():
-        data = bytes(document.write_pdf(full_fonts=True))
-    if len(document.pages) % 2:
-        data = _with_blank_back(data)
-    return data
+        return bytes(document.write_pdf(full_fonts=True))
 
 
-def _with_blank_back(data: bytes) -> bytes:
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.append(_read_pdf(data), import_outline=False)
-    _add_blank_back(writer)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def _layout_index(entries: Sequence[IndexEntry], title: str) -> Any:
+def _layout_index(entries: Sequence[_IndexEntry], title: str) -> Any:
     """The index laid out by WeasyPrint, limited to the project's fonts and files."""
     from .pdf_render import _asset_fetcher, _fixed_epoch, _weasyprint
     from .resources import TEMPLATES_DIR
@@ -249,7 +229,8 @@ def _layout_index(entries: Sequence[IndexEntry], title: str) -> Any:
         P=PAGE,
     )
     with _weasyprint_errors(), _fixed_epoch():
-        document = wp.HTML(string=html, base_url=str(TEMPLATES_DIR), url_fetcher=_asset_fetcher(wp))
+        fetcher = _asset_fetcher(wp)
+        document = wp.HTML(string=html, base_url=str(TEMPLATES_DIR), url_fetcher=fetcher)
         return document.render(font_config=FontConfiguration())
 
 
@@ -301,7 +282,8 @@ def _weasyprint_errors() -> Iterator[None]:
     finally:
         logger.removeHandler(handler)
     if problems:
-        raise RenderError("the print index could not be made as designed:\n  " + "\n  ".join(problems))
+        listed = "\n  ".join(problems)
+        raise RenderError(f"the print index could not be made as designed:\n  {listed}")
 
 
 # --------------------------------------------------------------------------- DOCX
@@ -313,8 +295,9 @@ def print_docx(copies: Sequence[bytes]) -> bytes:
     The first copy is the base (styles, settings, properties); every copy's body
     follows in order with its own section properties, so its margins, first-page
     header and footer and page numbering from 1 are its own. The section that starts
-    each copy starts on an odd page. Images are carried over and stored once; equal
-    headers and footers are stored once too.
+    each copy, and any other that restarts the page numbers (an annex), starts on an
+    odd page. Images are carried over and stored once; equal headers and footers are
+    stored once too.
     """
     import docx
 
@@ -336,9 +319,11 @@ def print_docx(copies: Sequence[bytes]) -> bytes:
             final = _copy.deepcopy(final)
             for element in (*blocks, final):
                 _carry_relationships(element, document.part, merged.part, stories)
-        first = _section_starts(blocks) or [final]
-        _start_on_odd_page(first[0])
-        _restart_page_numbers(first[0])
+        sections = [*_section_breaks(blocks), final]
+        _restart_page_numbers(sections[0])
+        for section in sections:
+            if _restarts_page_numbers(section):
+                _start_on_odd_page(section)
         if n < len(documents) - 1:
             blocks = _end_section(blocks, final)
         for block in blocks:
@@ -386,7 +371,7 @@ def _require_one_template(documents: Sequence[Any]) -> None:
             )
 
 
-def _section_starts(blocks: Sequence[Any]) -> list[Any]:
+def _section_breaks(blocks: Sequence[Any]) -> list[Any]:
     """The section breaks inside a copy's blocks (``w:sectPr`` in a paragraph), in order."""
     from docx.oxml.ns import qn
 
@@ -394,10 +379,25 @@ def _section_starts(blocks: Sequence[Any]) -> list[Any]:
 
 
 def _start_on_odd_page(sectPr: Any) -> None:
-    """The section starts on the next odd page: Word adds a blank page when needed."""
+    """The section starts on the next odd page: Word adds a blank page when needed.
+
+    Word and LibreOffice count "odd" by page number. Every section that restarts its
+    numbering at 1 (a copy, and each annex in it) is therefore made to start on an
+    odd page, so that page numbers and sheets keep step: were an annex numbered 1 to
+    fall on the back of a sheet, the next copy, numbered 1 too, would be put on a
+    back as well. The cost is a blank page before an annex that follows a dispatch of
+    odd length, which LibreOffice inserts in a single copy already.
+    """
     from docx.enum.section import WD_SECTION_START
 
     sectPr.start_type = WD_SECTION_START.ODD_PAGE
+
+
+def _restarts_page_numbers(sectPr: Any) -> bool:
+    from docx.oxml.ns import qn
+
+    numbering = sectPr.find(qn("w:pgNumType"))
+    return numbering is not None and numbering.get(qn("w:start")) == "1"
 
 
 def _restart_page_numbers(sectPr: Any) -> None:
@@ -408,10 +408,15 @@ def _restart_page_numbers(sectPr: Any) -> None:
     numbering = sectPr.find(qn("w:pgNumType"))
     if numbering is None:
         numbering = OxmlElement("w:pgNumType")
-        sectPr.insert_element_before(
-            numbering, *(qn(t) for t in sectPr._tag_seq[sectPr._tag_seq.index("w:cols"):])
-        )
+        sectPr.insert_element_before(numbering, *_AFTER_PGNUMTYPE)
     numbering.set(qn("w:start"), "1")
+
+
+#: What follows ``w:pgNumType`` in ``w:sectPr`` (ECMA-376 Part 1, 17.6.17).
+_AFTER_PGNUMTYPE = (
+    "w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection",
+    "w:bidi", "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange",
+)
 
 
 def _end_section(blocks: list[Any], sectPr: Any) -> list[Any]:
@@ -454,7 +459,7 @@ def _carry(rel: Any, target: Any, stories: _StoryParts) -> str:
         return str(target.relate_to(image, RT.IMAGE))
     if rel.reltype in (RT.HEADER, RT.FOOTER):
         return str(target.relate_to(stories.carry(rel.target_part, rel.reltype), rel.reltype))
-    raise ValueError(f"print_docx: a copy refers to a part print_docx cannot carry over ({rel.reltype})")
+    raise ValueError(f"print_docx: a copy refers to a part it cannot carry over ({rel.reltype})")
 
 
 class _StoryParts:
@@ -485,7 +490,8 @@ class _StoryParts:
                 else (FooterPart, "/word/footer%d.xml")
             )
             element = _copy.deepcopy(part.element)
-            new = kind(self._package.next_partname(template), part.content_type, element, self._package)
+            name = self._package.next_partname(template)
+            new = kind(name, part.content_type, element, self._package)
             _carry_relationships(element, part, new, self)
             self._parts[key] = new
         return self._parts[key]
@@ -494,7 +500,7 @@ class _StoryParts:
 def _story_key(part: Any) -> tuple[Any, ...]:
     """What makes two header or footer parts the same: their XML and what it points to."""
     rels = tuple(
-        (rid, rel.reltype, rel.target_ref if rel.is_external else hashlib.sha1(rel.target_part.blob).digest())
+        (rid, rel.reltype, rel.target_ref if rel.is_external else rel.target_part.blob)
         for rid, rel in sorted(part.rels.items())
     )
     return (part.content_type, part.blob, rels)
