@@ -192,3 +192,55 @@ def test_batch_cli(example_dir, tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1].startswith("would write 64, unchanged 0, would archive 0")
     assert not (tmp_path / "c").exists()
+
+
+def test_print_files_start_every_copy_on_an_odd_page_and_are_remade_only_on_change(
+        example_dir, batch_dir, tmp_path):
+    from pypdf import PdfReader as Pypdf
+
+    from generator.batch import run_print
+
+    folder = tmp_path / "copies"
+    shutil.copytree(batch_dir, folder, copy_function=shutil.copy2)
+    dispatch = load_dispatch(example_dir / "cong-van.yaml")
+    first = run_print(dispatch, folder, formats=["pdf", "docx"], index=True)
+    assert [n for n, _ in first.written] == ["print/in-tat-ca.pdf", "print/in-tat-ca.docx"]
+    reader = Pypdf(folder / "print" / "in-tat-ca.pdf")
+    marks = [o for o in reader.outline if o.title != "DANH SÁCH BẢN IN".capitalize()]
+    starts = [reader.get_destination_page_number(o) for o in marks]
+    assert len(starts) == 126  # 63 copies, each followed by the annex
+    assert marks[0].title == "Ủy ban nhân dân tỉnh Bắc Giang"
+    assert all(s % 2 == 0 for s in starts)  # 0-based even = printed page 1, 3, 5…: a front side
+    assert "Ủy ban nhân dân tỉnh Bắc Giang" in reader.pages[starts[0]].extract_text()
+    assert "DANH SÁCH BẢN IN" in reader.pages[0].extract_text()
+    word = DocxReader((folder / "print" / "in-tat-ca.docx").read_bytes())
+    assert word.text().count("Kính gửi:") == 63
+    stamps = {p.name: p.stat().st_mtime_ns for p in (folder / "print").iterdir()}
+    again = run_print(dispatch, folder, formats=["pdf", "docx"], index=True)
+    assert again.written == [] and sorted(again.unchanged) == sorted(f"print/{n}" for n in stamps)
+    assert {p.name: p.stat().st_mtime_ns for p in (folder / "print").iterdir()} == stamps
+    # a schedule change remakes the copies of one cluster, then both print files
+    csv = example_dir / "ke-hoach.csv"
+    original = csv.read_text(encoding="utf-8")
+    try:
+        csv.write_text(original.replace("7,Cụm 7,13/9/2022,23/9/2022", "7,Cụm 7,15/9/2022,23/9/2022"), encoding="utf-8")
+        changed = load_dispatch(example_dir / "cong-van.yaml")
+        run_batch(changed, folder, formats=["pdf", "docx"], jobs=2)
+        third = run_print(changed, folder, formats=["pdf", "docx"], index=True)
+    finally:
+        csv.write_text(original, encoding="utf-8")
+    assert dict(third.written) == {"print/in-tat-ca.pdf": "changed: copies", "print/in-tat-ca.docx": "changed: copies"}
+
+
+def test_annex_alone_n_times(batch_dir, example_dir, tmp_path):
+    from pypdf import PdfReader as Pypdf
+
+    from generator.batch import run_print
+
+    folder = tmp_path / "copies"
+    shutil.copytree(batch_dir, folder, copy_function=shutil.copy2)
+    result = run_print(load_dispatch(example_dir / "cong-van.yaml"), folder, formats=["pdf"], annex_copies=5)
+    assert [n for n, _ in result.written] == ["print/phu-luc-x5.pdf"]
+    reader = Pypdf(folder / "print" / "phu-luc-x5.pdf")
+    annex_pages = len(Pypdf(folder / "phu-luc.pdf").pages)
+    assert len(reader.pages) == 5 * (annex_pages + annex_pages % 2)
