@@ -411,10 +411,10 @@ def run_print(
     software = digest({n: _version(n) for n in ("congvan", "pypdf", "python-docx", "weasyprint")})
     for name, parts, options in jobs:
         entries = [manifest.outputs.get(f) for _, f in parts]
-        missing = [f for (_, f), e in zip(parts, entries) if e is None or not (folder / f).is_file()]
+        missing = [f for (_, f), e in zip(parts, entries, strict=True) if e is None or not (folder / f).is_file()]
         if missing:
             raise InputError([f"{folder}: {missing[0]} is missing: run `congvan batch --per-province` first."])
-        inputs = {"files": digest([(f, e.sha256) for (_, f), e in zip(parts, entries)]),  # type: ignore[union-attr]
+        inputs = {"files": digest([(f, e.sha256) for (_, f), e in zip(parts, entries, strict=True)]),  # type: ignore[union-attr]
                   "options": digest(options), "software": software}
         entry = manifest.outputs.get(name)
         reason = _print_reason(folder / name, entry, inputs)

@@ -54,7 +54,7 @@ def face_path(bold: bool = False, italic: bool = False) -> Path:
     return path
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _font(bold: bool, italic: bool) -> Any:
     import io
 
@@ -74,7 +74,7 @@ PDF_RANGES = (
 )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _coverage() -> frozenset[int]:
     """Code points the PDF can draw: in all four faces and in :data:`PDF_RANGES`."""
     sets = [set(_font(b, i).getBestCmap()) for (b, i) in FACES]

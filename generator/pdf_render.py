@@ -120,28 +120,8 @@ class PdfRenderer:
         document = self._wp.HTML(string=html, base_url=str(TEMPLATES_DIR), url_fetcher=self._fetcher)
         return document.render(stylesheets=[self._css], font_config=self._font_config)
 
-    @contextlib.contextmanager
-    def _errors(self) -> Iterator[None]:
-        """WeasyPrint's warnings and errors: for a dispatch each one is a defect."""
-        problems: list[str] = []
-
-        class Collect(logging.Handler):
-            def emit(self, record: logging.LogRecord) -> None:
-                message = record.getMessage()
-                if not message.startswith(_SUBSETTER_NOTICE):
-                    problems.append(message)
-
-        logger = logging.getLogger("weasyprint")
-        handler = Collect(level=logging.WARNING)
-        logger.addHandler(handler)
-        try:
-            yield
-        except self._wp.urls.FatalURLFetchingError as exc:
-            raise RenderError(f"the PDF could not be made: {exc} ({exc.__cause__})") from None
-        finally:
-            logger.removeHandler(handler)
-        if problems:
-            raise RenderError("the PDF could not be made as designed:\n  " + "\n  ".join(problems))
+    def _errors(self) -> contextlib.AbstractContextManager[None]:
+        return weasyprint_problems("the PDF")
 
 
 @functools.lru_cache(maxsize=1)
@@ -168,6 +148,36 @@ def _render(env: Any, name: str, **context: Any) -> str:
         raise RenderError(f"{exc.filename or name}:{exc.lineno}: template syntax: {exc.message}") from None
     except jinja2.UndefinedError as exc:
         raise RenderError(f"{name}: {exc.message} (a value the template needs is missing)") from None
+
+
+@contextlib.contextmanager
+def weasyprint_problems(what: str) -> Iterator[None]:
+    """Turn WeasyPrint's warnings and errors into one :class:`RenderError`.
+
+    WeasyPrint logs and goes on (a browser renders what it can); for a dispatch a
+    missing image or font is a wrong document, so each one stops the run. ``what``
+    names the output in the message ("the PDF", "the print index").
+    """
+    wp = _weasyprint()
+    problems: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            message = record.getMessage()
+            if not message.startswith(_SUBSETTER_NOTICE):
+                problems.append(message)
+
+    logger = logging.getLogger("weasyprint")
+    handler = Collect(level=logging.WARNING)
+    logger.addHandler(handler)
+    try:
+        yield
+    except wp.urls.FatalURLFetchingError as exc:
+        raise RenderError(f"{what} could not be made: {exc} ({exc.__cause__})") from None
+    finally:
+        logger.removeHandler(handler)
+    if problems:
+        raise RenderError(f"{what} could not be made as designed:\n  " + "\n  ".join(problems))
 
 
 def _font_urls() -> dict[str, str]:

@@ -35,8 +35,7 @@ import contextlib
 import copy as _copy
 import hashlib
 import io
-import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -258,32 +257,11 @@ def _font_urls() -> dict[str, str]:
     }
 
 
-@contextlib.contextmanager
-def _weasyprint_errors() -> Iterator[None]:
+def _weasyprint_errors() -> contextlib.AbstractContextManager[None]:
     """WeasyPrint's warnings (a font not found, a file refused) as a :class:`RenderError`."""
-    from .pdf_render import _weasyprint
+    from .pdf_render import weasyprint_problems
 
-    wp = _weasyprint()
-    problems: list[str] = []
-
-    class Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            message = record.getMessage()
-            if not message.startswith("Using fontTools instead of HarfBuzz"):
-                problems.append(message)
-
-    logger = logging.getLogger("weasyprint")
-    handler = Collect(level=logging.WARNING)
-    logger.addHandler(handler)
-    try:
-        yield
-    except wp.urls.FatalURLFetchingError as exc:
-        raise RenderError(f"the print index could not be made: {exc}") from None
-    finally:
-        logger.removeHandler(handler)
-    if problems:
-        listed = "\n  ".join(problems)
-        raise RenderError(f"the print index could not be made as designed:\n  {listed}")
+    return weasyprint_problems("the print index")
 
 
 # --------------------------------------------------------------------------- DOCX

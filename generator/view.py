@@ -179,7 +179,7 @@ def _body(dispatch: Dispatch, values: dict[str, str], copy: ProvinceCopy | None)
         if d.deadline is not None:
             local["deadline"] = short_date(d.deadline.year, d.deadline.month, d.deadline.day)
         out.append(Paragraph("directive", fill(d.text, local), f"{n}."))
-        for letter, item in zip(sub_item_letters(len(d.items)), d.items):
+        for letter, item in zip(sub_item_letters(len(d.items)), d.items, strict=True):
             out.append(Paragraph("item", fill(item, local), f"{letter})"))
     paragraph = dispatch.per_province.paragraph
     if copy is not None and paragraph is not None:

@@ -32,7 +32,7 @@ def test_every_page_is_a4_portrait(pdf):
 
 
 def test_text_stays_inside_the_margins(pdf):
-    for i, page in enumerate(pdf.pages):
+    for page in pdf.pages:
         body = [c for c in page.chars if c["text"].strip() and c["top"] >= TOP]
         assert min(c["x0"] for c in body) >= LEFT - 0.5
         # justified lines end within a point of the margin (WeasyPrint spreads the
@@ -221,7 +221,7 @@ def test_qr_codes_are_side_by_side_with_their_captions_under_them(pdf):
     images = sorted(page.images, key=lambda im: im["x0"])
     assert len(images) == 2
     assert images[0]["top"] == pytest.approx(images[1]["top"], abs=0.5)  # same row
-    for image, caption in zip(images, seed.QR_CAPTIONS):
+    for image, caption in zip(images, seed.QR_CAPTIONS, strict=True):
         assert image["x1"] - image["x0"] == pytest.approx(PAGE.qr_size * MM, abs=0.5)
         below = page.crop((image["x0"] - 15 * MM, image["bottom"], image["x1"] + 15 * MM, image["bottom"] + 40))
         assert norm(below.extract_text()) == caption
@@ -240,10 +240,10 @@ def test_rendering_twice_gives_the_same_bytes(example, example_pdf):
 
 
 def test_a_long_annex_repeats_its_header_row_and_numbers_its_own_pages(example):
+    import datetime as dt
+
     from generator.model import Cluster, Plan
     from generator.pdf_render import pdf_bytes
-
-    import datetime as dt
 
     day = dt.date(2022, 9, 12)
     clusters = [

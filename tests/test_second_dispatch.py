@@ -67,7 +67,7 @@ def test_urgency_mark_is_red_bold_and_framed(pdf):
 def test_sub_items_are_lettered_in_vietnamese_order(pdf):
     text = pdf.all_text()
     for letter, words in zip(["a)", "b)", "c)", "d)", "đ)", "e)"],
-                             ["Dự toán thu", "Không đưa", "Báo cáo", "Dự kiến", "Tổng hợp", "Gửi bản"]):
+                             ["Dự toán thu", "Không đưa", "Báo cáo", "Dự kiến", "Tổng hợp", "Gửi bản"], strict=True):
         assert f"{letter} {words}" in text
     assert "2. Các đơn vị gửi dự toán về Sở Tài chính trước ngày 15/7/2025." in text
 
