@@ -25,6 +25,7 @@ from . import __version__
 from .atomic import atomic_write_bytes
 from .copies import ProvinceCopy, plan_copies
 from .errors import InputError
+from .locking import folder_lock
 from .manifest import Entry, Manifest, digest, file_digest
 from .model import Dispatch
 from .resources import TEMPLATES_DIR
@@ -190,7 +191,20 @@ def _reason(output: Output, entry: Entry | None, folder: Path) -> str:
     return ""
 
 
-def run_batch(
+def run_batch(dispatch: Dispatch, folder: Path, **options: Any) -> BatchResult:
+    """Bring ``folder`` up to date with one copy per province of ``dispatch``.
+
+    Options: ``formats`` (list of "pdf", "docx"), ``jobs``, ``dry_run``, ``progress``
+    (called with 1 per copy made). One run at a time per folder
+    (:func:`generator.locking.folder_lock`); a dry run takes no lock and writes nothing.
+    """
+    if options.get("dry_run"):
+        return _run_batch(dispatch, folder, **options)
+    with folder_lock(folder):
+        return _run_batch(dispatch, folder, **options)
+
+
+def _run_batch(
     dispatch: Dispatch,
     folder: Path,
     *,
@@ -199,7 +213,6 @@ def run_batch(
     dry_run: bool = False,
     progress: Callable[[int], Any] | None = None,
 ) -> BatchResult:
-    """Bring ``folder`` up to date with one copy per province of ``dispatch``."""
     started = time.perf_counter()
     manifest = Manifest.load(folder)
     planned = plan_outputs(dispatch, formats)
@@ -388,6 +401,13 @@ def run_print(
     ``print/phu-luc-x<N>.pdf``: the annex alone, N times. A print file is made again only
     when a file in it, or an option, changed (recorded in the manifest like the copies).
     """
+    with folder_lock(folder):
+        return _run_print(dispatch, folder, formats=formats, index=index, annex_copies=annex_copies)
+
+
+def _run_print(
+    dispatch: Dispatch, folder: Path, *, formats: list[str], index: bool, annex_copies: int | None
+) -> PrintResult:
     from . import printing
 
     manifest = Manifest.load(folder)

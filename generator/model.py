@@ -63,8 +63,25 @@ def _not_empty(value: str) -> str:
     return value
 
 
-#: Any text a reader sees: NFC, single-spaced, never empty.
-Text = Annotated[str, BeforeValidator(_clean_text), AfterValidator(_not_empty)]
+def _printable(value: str) -> str:
+    """Refuse characters that would corrupt a DOCX or print as nothing.
+
+    XML 1.0 has no place for C0 control characters (other than tab and line breaks,
+    which :func:`_clean_text` has already folded), U+FFFE/U+FFFF or lone surrogates;
+    Word refuses to open a file that holds one.
+    """
+    for ch in value:
+        code = ord(ch)
+        if code < 0x20 or 0x7F <= code < 0xA0 or code in (0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF:
+            raise ValueError(
+                f"the control character U+{code:04X} cannot be printed (it often comes with text "
+                "pasted from old files): delete it"
+            )
+    return value
+
+
+#: Any text a reader sees: NFC, single-spaced, printable, never empty.
+Text = Annotated[str, BeforeValidator(_clean_text), AfterValidator(_printable), AfterValidator(_not_empty)]
 
 
 def _upper(value: str) -> str:

@@ -68,17 +68,22 @@ def read_clusters(path: Path) -> tuple[list[dict[str, Any]], list[RowSource]]:
 
 
 def _csv_rows(path: Path) -> list[list[Any]]:
+    raw = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(
-            [f"{path}: not UTF-8 (byte {exc.start}). In Excel, save as 'CSV UTF-8'."]
-        ) from None
-    try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return list(csv.reader(io.StringIO(text), dialect))
+        # Excel in a Vietnamese Windows locale saves "CSV" in Windows-1258, where tone
+        # marks are combining characters: decode, then compose to NFC.
+        try:
+            text = unicodedata.normalize("NFC", raw.decode("cp1258"))
+        except UnicodeDecodeError:
+            raise InputError(
+                [f"{path}: neither UTF-8 nor Windows-1258 (byte {exc.start}). In Excel, save as 'CSV UTF-8'."]
+            ) from None
+    header = text.split("\n", 1)[0]
+    unquoted = "".join(part for i, part in enumerate(header.split('"')) if i % 2 == 0)
+    delimiter = max(",;\t", key=unquoted.count)  # Excel in a Vietnamese locale writes ';'
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
 def _xlsx_rows(path: Path) -> list[list[Any]]:
