@@ -394,11 +394,11 @@ def run_print(
 ) -> PrintResult:
     """Build the print-ready files of a batch already brought up to date in ``folder``.
 
-    ``print/in-tat-ca.pdf``: every copy in plan order, each followed by the shared annex,
-    each starting on an odd page (duplex-safe), after an optional index; and
-    ``print/in-tat-ca.docx``, the same for clerks who print from Word, each part in its
-    own section with its own page numbers. With ``annex_copies``, instead
-    ``print/phu-luc-x<N>.pdf``: the annex alone, N times. A print file is made again only
+    ``print/in-tat-ca.pdf``: every copy in plan order, each starting on an odd page
+    (duplex-safe), after an optional index; and ``print/in-tat-ca.docx``, the same for
+    clerks who print from Word, each copy in its own section with its own page numbers.
+    Copies that share the annex do not repeat it: with ``annex_copies``, instead
+    ``print/phu-luc-x<N>.pdf`` is the annex alone, N times. A print file is made again only
     when a file in it, or an option, changed (recorded in the manifest like the copies).
     """
     with folder_lock(folder):
@@ -422,11 +422,7 @@ def _run_print(
                      [("Phụ lục", f"{ANNEX_STEM}.pdf")], {"annex_copies": annex_copies}))
     else:
         for fmt in formats:
-            parts: list[tuple[str, str]] = []
-            for c in copies:
-                parts.append((c.recipient, f"{c.stem}.{fmt}"))
-                if not own_annex:
-                    parts.append((f"{c.recipient}: phụ lục", f"{ANNEX_STEM}.{fmt}"))
+            parts = [(c.recipient, f"{c.stem}.{fmt}") for c in copies]
             jobs.append((f"{PRINT_DIR}/{PRINT_STEM}.{fmt}", parts, {"index": index and fmt == "pdf"}))
     software = digest({n: _version(n) for n in ("congvan", "pypdf", "python-docx", "weasyprint")})
     for name, parts, options in jobs:

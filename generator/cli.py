@@ -146,9 +146,9 @@ def print_(dispatch: Path, formats: list[str], index: bool, annex_only: bool, co
     """Build one print-ready file of all copies of DISPATCH.yaml, safe for duplex printers.
 
     First brings the per-province copies up to date (as `congvan batch --per-province`),
-    then writes print/in-tat-ca.pdf (each copy and its annex starting on an odd page)
-    and print/in-tat-ca.docx (each in its own section with its own page numbers), or,
-    with --annex-only --copies N, print/phu-luc-xN.pdf. Print files are made again only
+    then writes print/in-tat-ca.pdf (each copy starting on an odd page) and
+    print/in-tat-ca.docx (each copy in its own section with its own page numbers), or,
+    with --annex-only --copies N, print/phu-luc-xN.pdf: the shared annex N times. Print files are made again only
     when a copy in them changed.
     """
     if annex_only != (copies is not None):
