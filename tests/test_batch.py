@@ -264,6 +264,7 @@ def test_a_second_run_on_a_busy_folder_stops_with_a_message(example_dir, tmp_pat
     finally:
         holder.kill()
         holder.wait()
+        holder.stdout.close()
     # the kernel freed the lock with the killed process: the folder is usable again
     from generator.locking import folder_lock
 
