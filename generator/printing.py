@@ -212,6 +212,7 @@ def _index_pdf(labels: Sequence[str], counts: Sequence[int], title: str) -> byte
 def _layout_index(entries: Sequence[_IndexEntry], title: str) -> Any:
     """The index laid out by WeasyPrint, limited to the project's fonts and files."""
     from .pdf_render import _asset_fetcher, _fixed_epoch, _weasyprint
+    from .pdf_render import _font_urls as pdf_font_urls
     from .resources import TEMPLATES_DIR
 
     wp = _weasyprint()
@@ -224,7 +225,7 @@ def _layout_index(entries: Sequence[_IndexEntry], title: str) -> Any:
         summary=f"{len(entries)} bản, {total} trang in hai mặt trên {total // 2} tờ",
         headers=INDEX_COLUMNS,
         entries=entries,
-        fonts=_font_urls(),
+        fonts=pdf_font_urls(),
         P=PAGE,
     )
     with _weasyprint_errors(), _fixed_epoch():
@@ -234,27 +235,10 @@ def _layout_index(entries: Sequence[_IndexEntry], title: str) -> Any:
 
 
 def _render_index_html(**context: Any) -> str:
-    import jinja2
+    """The index page's HTML, from the PDF side's one Jinja environment."""
+    from .pdf_render import _environment, _render
 
-    from .resources import TEMPLATES_DIR
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    return str(env.get_template(INDEX_TEMPLATE).render(**context))
-
-
-def _font_urls() -> dict[str, str]:
-    from . import fonts
-
-    faces = fonts.pdf_faces()
-    return {
-        "regular": faces[(False, False)].as_uri(),
-        "bold": faces[(True, False)].as_uri(),
-        "italic": faces[(False, True)].as_uri(),
-    }
+    return _render(_environment(), INDEX_TEMPLATE, **context)
 
 
 def _weasyprint_errors() -> contextlib.AbstractContextManager[None]:
