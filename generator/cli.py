@@ -16,6 +16,7 @@ import click
 
 from . import __version__
 from .errors import CongVanError
+from .i18n import LANGUAGES, set_language
 
 FORMATS = ("pdf", "docx")
 
@@ -48,8 +49,13 @@ class _Group(click.Group):
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="congvan")
-def cli() -> None:
+@click.option(
+    "--lang", type=click.Choice(LANGUAGES), default=None, envvar="CONGVAN_LANG",
+    help="Language of messages: vi (Vietnamese, the default) or en (English).",
+)
+def cli(lang: str | None) -> None:
     """Lay out Vietnamese official dispatches (công văn) per Decree 30/2020, as DOCX and PDF."""
+    set_language(lang)
 
 
 @cli.command()
