@@ -50,7 +50,7 @@ class _Group(click.Group):
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="congvan")
 @click.option(
-    "--lang", type=click.Choice(LANGUAGES), default=None, envvar="CONGVAN_LANG",
+    "--lang", type=click.Choice(LANGUAGES, case_sensitive=False), default=None, envvar="CONGVAN_LANG",
     help="Language of messages: vi (Vietnamese, the default) or en (English).",
 )
 def cli(lang: str | None) -> None:

@@ -18,6 +18,22 @@ def _qr_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["CONGVAN_QR_CACHE"] = str(tmp_path_factory.mktemp("qr"))
 
 
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch: pytest.MonkeyPatch):
+    """Tests read messages in English unless they ask for Vietnamese (the users' default).
+
+    The language is an environment variable, so subprocesses and click's ``--lang``
+    (whose default is the variable) see the same; a test of the Vietnamese messages
+    sets ``CONGVAN_LANG=vi`` or passes ``--lang vi``.
+    """
+    from generator.i18n import set_language
+
+    monkeypatch.setenv("CONGVAN_LANG", "en")
+    set_language(None)
+    yield
+    set_language(None)
+
+
 @pytest.fixture(scope="session")
 def example():
     from generator import load_dispatch
