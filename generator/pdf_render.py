@@ -73,6 +73,7 @@ class PdfRenderer:
 
     def __init__(self) -> None:
         self._wp = _weasyprint()
+        _parse_our_fonts_once()
         from weasyprint.text.fonts import FontConfiguration
 
         self._env = _environment()
@@ -122,6 +123,39 @@ class PdfRenderer:
 
     def _errors(self) -> contextlib.AbstractContextManager[None]:
         return weasyprint_problems("the PDF")
+
+
+@functools.lru_cache(maxsize=1)
+def _parse_our_fonts_once() -> None:
+    """Let WeasyPrint parse each of the project's four faces once per process, not per PDF.
+
+    With ``full_fonts`` WeasyPrint embeds a font whole and, for every document,
+    parses it again with fontTools to list the widths and characters of all its
+    glyphs: a third of the time of a two-page copy. Our faces never change, so the
+    parsed font is kept and handed back; WeasyPrint only reads from it (it modifies a
+    parsed font only for variable and colour fonts, which ours are not). Any other
+    font is parsed as before. The output is the same, byte for byte.
+    """
+    import hashlib
+    import io
+
+    from fontTools.ttLib import TTFont
+    from weasyprint.pdf import fonts as wp_fonts
+
+    ours = {hashlib.sha256(path.read_bytes()).digest() for path in fonts.pdf_faces().values()}
+    parsed: dict[tuple[bytes, int], Any] = {}
+
+    def parse(file: Any, *args: Any, fontNumber: int = -1, **kwargs: Any) -> Any:  # noqa: N803
+        data = file.getvalue() if isinstance(file, io.BytesIO) and not args and not kwargs else None
+        key = (hashlib.sha256(data).digest(), fontNumber) if data is not None else None
+        if key is None or key[0] not in ours:
+            return TTFont(file, *args, fontNumber=fontNumber, **kwargs)
+        if key not in parsed:
+            parsed[key] = TTFont(file, fontNumber=fontNumber)
+        return parsed[key]
+
+    if getattr(wp_fonts, "TTFont", None) is TTFont:
+        wp_fonts.TTFont = parse
 
 
 @functools.lru_cache(maxsize=1)
