@@ -72,7 +72,8 @@ BUCKETS = [
     ("jinja2/", "Jinja2 (templates)"),
     ("<template>", "Jinja2 (templates)"),
     ("zipfile", "zip writing/reading"),
-    ("pypdf/", "pypdf (print file)"),
+    ("pikepdf/", "pikepdf/qpdf (print file)"),
+    ("generator/printing.py", "pikepdf/qpdf (print file)"),
     ("generator/", "congvan code"),
     ("/logging/", "logging"),
     ("pydantic", "congvan code"),
@@ -96,7 +97,7 @@ def c_bucket(funcname: str, caller_bucket: str) -> str:
             return "zip writing/reading"
         return "compression (zlib)"
     if "lxml" in funcname:
-        if "pypdf" in caller_bucket:
+        if "pikepdf" in caller_bucket:
             return caller_bucket
         return "lxml XML parse/serialise"
     if "_cffi_backend" in funcname or "cffi" in funcname:

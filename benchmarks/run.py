@@ -148,7 +148,7 @@ def machine(soffice: str | None) -> dict[str, object]:
         "docxtpl": _version("docxtpl"),
         "python-docx": _version("python-docx"),
         "pydyf": _version("pydyf"),
-        "pypdf": _version("pypdf"),
+        "pikepdf": _version("pikepdf"),
         "fonttools": _version("fonttools"),
         "libreoffice": lo,
         "git_commit": commit + ("+uncommitted changes" if dirty else ""),

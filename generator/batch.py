@@ -424,7 +424,7 @@ def _run_print(
         for fmt in formats:
             parts = [(c.recipient, f"{c.stem}.{fmt}") for c in copies]
             jobs.append((f"{PRINT_DIR}/{PRINT_STEM}.{fmt}", parts, {"index": index and fmt == "pdf"}))
-    software = digest({n: _version(n) for n in ("congvan", "pypdf", "python-docx", "weasyprint")})
+    software = digest({n: _version(n) for n in ("congvan", "pikepdf", "python-docx", "weasyprint")})
     for name, parts, options in jobs:
         entries = [manifest.outputs.get(f) for _, f in parts]
         missing = [f for (_, f), e in zip(parts, entries, strict=True) if e is None or not (folder / f).is_file()]
