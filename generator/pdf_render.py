@@ -151,11 +151,46 @@ def _parse_our_fonts_once() -> None:
         if key is None or key[0] not in ours:
             return TTFont(file, *args, fontNumber=fontNumber, **kwargs)
         if key not in parsed:
-            parsed[key] = TTFont(file, fontNumber=fontNumber)
+            parsed[key] = _ParsedFace(TTFont(file, fontNumber=fontNumber))
         return parsed[key]
 
     if getattr(wp_fonts, "TTFont", None) is TTFont:
         wp_fonts.TTFont = parse
+
+
+class _ParsedFace:
+    """One of our faces as WeasyPrint's font dictionary reads it, with the answers kept.
+
+    WeasyPrint asks a parsed font for the width of every glyph
+    (``getGlyphSet().values()``) and for its character map; both are worked out once
+    here. Anything else is passed to the fontTools object.
+    """
+
+    def __init__(self, font: Any) -> None:
+        import types
+
+        self._font = font
+        self._glyphs = {name: types.SimpleNamespace(width=g.width) for name, g in font.getGlyphSet().items()}
+        self._cmap = font.getBestCmap()
+        self._ids = {name: font.getGlyphID(name) for name in set(self._cmap.values())}
+
+    def getGlyphSet(self) -> dict[str, Any]:  # noqa: N802 - fontTools' name
+        return self._glyphs
+
+    def getBestCmap(self) -> dict[int, str]:  # noqa: N802
+        return self._cmap
+
+    def getGlyphID(self, name: str) -> int:  # noqa: N802
+        return self._ids[name] if name in self._ids else int(self._font.getGlyphID(name))
+
+    def __getitem__(self, tag: str) -> Any:
+        return self._font[tag]
+
+    def __contains__(self, tag: str) -> bool:
+        return tag in self._font
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._font, name)
 
 
 @functools.lru_cache(maxsize=1)
