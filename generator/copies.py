@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import InputError
+from .i18n import _
 from .model import Cluster, Dispatch
 from .provinces import Province, ProvinceError, match, recipient_name
 from .vietnamese import short_date, slug
@@ -85,8 +86,11 @@ def plan_problems(dispatch: Dispatch) -> list[tuple[tuple[Any, ...], str]]:
                     continue
                 if province.code in seen:
                     first_cluster, first_name = seen[province.code]
-                    problems.append((loc, f"{name!r} is {province.full_name}, already listed as "
-                                          f"{first_name!r} in cluster {first_cluster + 1}: keep one"))
+                    problems.append((loc, _(
+                        "{name} is {province}, already listed as {first} in cluster {cluster}: keep one",
+                        name=repr(name), province=province.full_name, first=repr(first_name),
+                        cluster=first_cluster + 1,
+                    )))
                 else:
                     seen[province.code] = (c, name)
     return problems
@@ -96,8 +100,9 @@ def plan_copies(dispatch: Dispatch) -> list[ProvinceCopy]:
     """The copies of a per-province batch, in plan order."""
     plan = dispatch.plan
     if plan is None:
-        raise InputError(["annexes: there is no plan table to take provinces from. Add an "
-                          "annex with a plan, or render the dispatch once with `congvan render`."])
+        raise InputError(["annexes: " + _(
+            "there is no plan table to take provinces from. Add an annex with a plan, "
+            "or render the dispatch once with `congvan render`.")])
     problems = plan_problems(dispatch)
     if problems:
         raise InputError([f"{'.'.join(map(str, loc))}: {what}" for loc, what in problems])

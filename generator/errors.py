@@ -7,7 +7,7 @@ surfaces as a Python traceback.
 
 from __future__ import annotations
 
-__all__ = ["CongVanError", "InputError", "RenderError"]
+__all__ = ["CongVanError", "InputError", "RenderError", "TemplateError"]
 
 
 class CongVanError(Exception):
@@ -32,13 +32,26 @@ class InputError(CongVanError):
     def format_message(self) -> str:
         if len(self.problems) == 1:
             return self.problems[0]
-        head = f"{len(self.problems)} problems"
+        from .i18n import _
+
         if self.file:
-            head += f" in {self.file}"
-        return head + ":\n" + "\n".join(f"  {p}" for p in self.problems)
+            head = _("{count} problems in {file}:", count=len(self.problems), file=self.file)
+        else:
+            head = _("{count} problems:", count=len(self.problems))
+        return head + "\n" + "\n".join(f"  {p}" for p in self.problems)
 
 
 class RenderError(CongVanError):
     """The output could not be made: a missing font or glyph, a template error, a disk error."""
 
     exit_code = 1
+
+
+class TemplateError(CongVanError):
+    """A user's own template is wrong (syntax, a value it lacks, an unsafe operation, a
+    forbidden URL): the message names the template file, the line and what is wrong.
+
+    A plain message, so it crosses from a batch's worker process to the parent intact.
+    """
+
+    exit_code = 2

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, RenderError
+from .i18n import _
 from .resources import FONTS_DIR
 
 __all__ = [
@@ -48,9 +49,9 @@ FACES = {
 def face_path(bold: bool = False, italic: bool = False) -> Path:
     path = FONTS_DIR / FACES[(bold, italic)]
     if not path.is_file():
-        raise RenderError(
-            f"font file missing: {path}. Reinstall congvan, or restore assets/fonts from git."
-        )
+        raise RenderError(_(
+            "font file missing: {path}. Reinstall congvan, or restore assets/fonts from git.", path=path
+        ))
     return path
 
 
@@ -170,8 +171,10 @@ def _walk(value: Any, loc: tuple[Any, ...], problems: list[tuple[tuple[Any, ...]
                 problems.append(
                     (
                         loc,
-                        f"the character {ch!r} (U+{ord(ch):04X} {name}) is not in the font "
-                        f"{FAMILY} as the PDF embeds it, so it cannot be printed. Remove or "
-                        "replace it.",
+                        _(
+                            "the character {char} (U+{code} {name}) is not in the font {family} as "
+                            "the PDF embeds it, so it cannot be printed. Remove or replace it.",
+                            char=repr(ch), code=f"{ord(ch):04X}", name=name, family=FAMILY,
+                        ),
                     )
                 )

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import InputError
+from .i18n import _
 from .resources import qr_cache_dir
 
 __all__ = ["signature_block"]
@@ -33,7 +34,7 @@ def signature_block(signature: Path, seal: Path | None) -> Path:
         sig = Image.open(signature).convert("RGBA")
         stamp = Image.open(seal).convert("RGBA") if seal else None
     except OSError as exc:
-        raise InputError([f"signer: cannot read the image: {exc}. Give a PNG file."]) from None
+        raise InputError(["signer: " + _("cannot read the image: {error}. Give a PNG file.", error=exc)]) from None
     if stamp is None:
         canvas = sig
     else:

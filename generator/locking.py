@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import CongVanError
+from .i18n import _
 
 __all__ = ["FolderBusy", "folder_lock"]
 
@@ -36,10 +37,10 @@ def folder_lock(folder: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "another process"
-            raise FolderBusy(
-                f"{folder} is being written by another congvan run (pid {holder}). "
-                "Wait for it to finish, or choose another --out folder."
-            ) from None
+            raise FolderBusy(_(
+                "{folder} is being written by another congvan run (pid {pid}). "
+                "Wait for it to finish, or choose another --out folder.", folder=folder, pid=holder,
+            )) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         yield

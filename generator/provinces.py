@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError
+from .i18n import _
 
 __all__ = ["Province", "ProvinceError", "in_force", "key", "match", "place_tones", "recipient_name"]
 
@@ -120,24 +121,30 @@ def match(text: str, on: dt.date) -> Province:
             if p.valid_to < on:
                 later = _successor(p, on)
                 merged = sum(1 for q in _all() if q.successor == later.code and q.valid_to == p.valid_to) > 1
-                raise ProvinceError(
-                    [f"{text!r} no longer exists on {on:%d/%m/%Y}: on "
-                     f"{p.valid_to + dt.timedelta(days=1):%d/%m/%Y} it became "
-                     f"{'part of ' if merged else ''}{later.full_name}. Write {later.name!r}."]
+                message = (
+                    "{text} no longer exists on {on}: on {since} it became part of {new}. Write {name}."
+                    if merged else "{text} no longer exists on {on}: on {since} it became {new}. Write {name}."
                 )
+                raise ProvinceError([_(
+                    message, text=repr(text), on=f"{on:%d/%m/%Y}",
+                    since=f"{p.valid_to + dt.timedelta(days=1):%d/%m/%Y}", new=later.full_name,
+                    name=repr(later.name),
+                )])
             # A later name of a province in force (Thành phố Huế for Thừa Thiên Huế in 2022)
             # means that province; anything else did not exist yet.
             earlier = [q for q in current if q.code == p.code and q.successor == p.code]
             if earlier:
                 return earlier[0]
-            raise ProvinceError(
-                [f"{text!r} does not exist yet on {on:%d/%m/%Y}: it was created on {p.valid_from:%d/%m/%Y}."]
-            )
+            raise ProvinceError([_(
+                "{text} does not exist yet on {on}: it was created on {created}.",
+                text=repr(text), on=f"{on:%d/%m/%Y}", created=f"{p.valid_from:%d/%m/%Y}",
+            )])
     names = {key(p.name): p.name for p in current}
     close = difflib.get_close_matches(k, list(names), n=3, cutoff=0.6)
-    hint = ("Did you mean " + " or ".join(repr(names[c]) for c in close) + "?") if close else (
+    hint = _("Did you mean {names}?", names=_(" or ").join(repr(names[c]) for c in close)) if close else _(
         "Check the spelling against the list of provinces in force on that date.")
-    raise ProvinceError([f"{text!r} is not a province on {on:%d/%m/%Y}. {hint}"])
+    raise ProvinceError([_("{text} is not a province on {on}. {hint}", text=repr(text), on=f"{on:%d/%m/%Y}",
+                           hint=hint)])
 
 
 def _successor(p: Province, on: dt.date) -> Province:
