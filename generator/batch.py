@@ -28,7 +28,6 @@ from .errors import InputError
 from .locking import folder_lock
 from .manifest import Entry, Manifest, digest, file_digest
 from .model import Dispatch
-from .resources import TEMPLATES_DIR
 from .view import DispatchView, build_view
 
 __all__ = ["BatchResult", "Output", "PrintResult", "plan_outputs", "report_text", "run_batch", "run_print"]
@@ -92,17 +91,38 @@ def _versions(fmt: str) -> dict[str, str]:
     return out
 
 
-def _shared_inputs(fmt: str) -> dict[str, str]:
+def _shared_inputs(fmt: str, templates: Path | None = None) -> dict[str, str]:
     """The hashes every output of one format shares: templates, fonts, software."""
     from . import fonts
 
     parts = {
-        "templates": digest({n: TEMPLATES_DIR / n for n in _TEMPLATES[fmt]}),
+        "templates": digest(_template_files(fmt, templates)),
         "software": digest(_versions(fmt)),
     }
     if fmt == "pdf":
         parts["fonts"] = digest({f"{k}": fonts.face_path(*k) for k in sorted(fonts.FACES)})
     return parts
+
+
+#: Files of a user's templates folder that can shape a PDF (not the outputs, should they be there).
+_USER_ASSETS = frozenset({".j2", ".html", ".css", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp",
+                          ".ttf", ".otf", ".woff", ".woff2"})
+
+
+def _template_files(fmt: str, templates: Path | None) -> dict[str, Path]:
+    """The template files that shape one format: a user's (``templates``) where it has
+    them, else the built-ins; for the PDF, also every other file of the user's folder
+    (partials, stylesheets, images its templates may use)."""
+    from .templating import template_file
+
+    files = {n: template_file(n, templates) for n in _TEMPLATES[fmt]}
+    if templates is not None and fmt == "pdf":
+        for path in sorted(templates.rglob("*")):
+            rel = path.relative_to(templates).as_posix()
+            if (path.is_file() and path.suffix.lower() in _USER_ASSETS and rel not in files
+                    and rel not in _TEMPLATES["docx"]):
+                files[f"user:{rel}"] = path
+    return files
 
 
 def plan_outputs(dispatch: Dispatch, formats: Iterable[str]) -> list[tuple[DispatchView, list[Output]]]:
@@ -115,7 +135,8 @@ def plan_outputs(dispatch: Dispatch, formats: Iterable[str]) -> list[tuple[Dispa
     from .docx_render import issue_datetime
 
     formats = list(formats)
-    shared = {fmt: _shared_inputs(fmt) for fmt in formats}
+    templates = Path(dispatch.templates) if dispatch.templates else None
+    shared = {fmt: _shared_inputs(fmt, templates) for fmt in formats}
     when = issue_datetime(dispatch).isoformat()
     own_annex = dispatch.per_province.highlight
     work: list[tuple[DispatchView, list[Output]]] = []
@@ -244,7 +265,8 @@ def _run_batch(
     when = issue_datetime(dispatch)
     done: dict[str, str] = {}
     try:
-        for name, sha in _render_all(todo, folder, author, when, jobs, progress):
+        templates = Path(dispatch.templates) if dispatch.templates else None
+        for name, sha in _render_all(todo, folder, author, when, jobs, progress, templates):
             done[name] = sha
     finally:
         for _, outputs in planned:
@@ -289,19 +311,19 @@ _WORK: dict[str, Any] = {}
 
 def _render_all(
     todo: list[tuple[DispatchView, list[Output]]], folder: Path, author: str, when: dt.datetime,
-    jobs: int, progress: Callable[[int], Any] | None,
+    jobs: int, progress: Callable[[int], Any] | None, templates: Path | None = None,
 ) -> Iterable[tuple[str, str]]:
     if not todo:
         return
     if any(o.fmt == "pdf" for _, outs in todo for o in outs):
         from .pdf_render import default_renderer
 
-        default_renderer()  # fonts and stylesheet loaded once here, inherited by every worker
+        default_renderer(templates)  # fonts and stylesheet loaded once here, inherited by every worker
     if any(o.fmt == "docx" for _, outs in todo for o in outs):
         from .docx_render import _template_bytes
 
         _template_bytes()
-    _WORK.update(todo=todo, folder=folder, author=author, when=when)
+    _WORK.update(todo=todo, folder=folder, author=author, when=when, templates=templates)
     try:
         if jobs <= 1 or len(todo) == 1:
             for i in range(len(todo)):
@@ -331,7 +353,7 @@ def _render_one(index: int) -> list[tuple[str, str]]:
         if o.fmt == "pdf":
             from .pdf_render import default_renderer
 
-            renderer = default_renderer()
+            renderer = default_renderer(_WORK["templates"])
             if o.annexes_only:
                 data = renderer.render_annexes(view, author=_WORK["author"])
             else:
@@ -340,6 +362,7 @@ def _render_one(index: int) -> list[tuple[str, str]]:
             from .docx_render import docx_from_view
 
             data = docx_from_view(view, author=_WORK["author"], when=_WORK["when"],
+                                  templates=_WORK["templates"],
                                   annexes_only=o.annexes_only)
         atomic_write_bytes(_WORK["folder"] / o.name, data)
         done.append((o.name, hashlib.sha256(data).hexdigest()))

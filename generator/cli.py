@@ -31,6 +31,27 @@ def _formats(ctx: click.Context, param: click.Parameter, value: str) -> list[str
     return list(dict.fromkeys(chosen))
 
 
+def _templates_option(command):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--templates", "templates", type=click.Path(path_type=Path), default=None,
+        help="A folder of your own templates (dispatch.html.j2, annex.html.j2, page.css.j2, "
+        "dispatch.docx) replacing the built-in ones; overrides `templates:` in the YAML.",
+    )(command)
+
+
+def _load(dispatch: Path, templates: Path | None):  # type: ignore[no-untyped-def]
+    """The dispatch, with ``--templates`` (if given) in place of its ``templates:`` field."""
+    from .loader import load_dispatch
+
+    model = load_dispatch(dispatch)
+    if templates is not None:
+        from .templating import user_templates_dir
+
+        folder = user_templates_dir(templates, where="--templates")
+        model = model.model_copy(update={"templates": str(folder)})
+    return model
+
+
 class _UserError(click.ClickException):
     """A :class:`CongVanError` shown the click way: ``Error: …`` on stderr, its exit code."""
 
@@ -68,15 +89,14 @@ def cli(lang: str | None) -> None:
     "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
     show_default=True, help="Folder for the outputs.",
 )
-def render(dispatch: Path, formats: list[str], out_dir: Path) -> None:
+@_templates_option
+def render(dispatch: Path, formats: list[str], out_dir: Path, templates: Path | None) -> None:
     """Render DISPATCH.yaml to PDF and/or DOCX in the output folder.
 
     Each file is named after the YAML file and written atomically: a failed run
     leaves earlier outputs untouched.
     """
-    from .loader import load_dispatch
-
-    model = load_dispatch(dispatch)
+    model = _load(dispatch, templates)
     outputs: dict[str, bytes] = {}
     # Render everything first, write after: an error in one format leaves all files as they were.
     if "pdf" in formats:
@@ -112,8 +132,9 @@ def _default_jobs() -> int:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the copies. [default: output/<dispatch name>]")
 @click.option("--dry-run", is_flag=True, help="Say what would be written and why; write nothing.")
+@_templates_option
 def batch(dispatch: Path, per_province: bool, formats: list[str], jobs: int | None,
-          out_dir: Path | None, dry_run: bool) -> None:
+          out_dir: Path | None, dry_run: bool, templates: Path | None) -> None:
     """Make one copy of DISPATCH.yaml per province of its plan, each addressed to it.
 
     Files are named <code>-<name>.pdf (24-bac-giang.pdf). Run again after editing the
@@ -124,9 +145,8 @@ def batch(dispatch: Path, per_province: bool, formats: list[str], jobs: int | No
     if not per_province:
         raise click.UsageError("say --per-province: one copy per province is the batch this makes.")
     from .batch import report_text, run_batch
-    from .loader import load_dispatch
 
-    model = load_dispatch(dispatch)
+    model = _load(dispatch, templates)
     folder = out_dir or Path("output") / dispatch.stem
     result = _with_progress(lambda progress: run_batch(
         model, folder, formats=formats, jobs=jobs or _default_jobs(), dry_run=dry_run,
@@ -147,8 +167,9 @@ def batch(dispatch: Path, per_province: bool, formats: list[str], jobs: int | No
               help="Worker processes for copies that must be made first. [default: the number of cores]")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The batch folder. [default: output/<dispatch name>]")
+@_templates_option
 def print_(dispatch: Path, formats: list[str], index: bool, annex_only: bool, copies: int | None,
-           jobs: int | None, out_dir: Path | None) -> None:
+           jobs: int | None, out_dir: Path | None, templates: Path | None) -> None:
     """Build one print-ready file of all copies of DISPATCH.yaml, safe for duplex printers.
 
     First brings the per-province copies up to date (as `congvan batch --per-province`),
@@ -160,9 +181,8 @@ def print_(dispatch: Path, formats: list[str], index: bool, annex_only: bool, co
     if annex_only != (copies is not None):
         raise click.UsageError("--annex-only and --copies N go together.")
     from .batch import report_text, run_batch, run_print
-    from .loader import load_dispatch
 
-    model = load_dispatch(dispatch)
+    model = _load(dispatch, templates)
     folder = out_dir or Path("output") / dispatch.stem
     needed = ["pdf"] if annex_only else formats
     result = _with_progress(lambda progress: run_batch(

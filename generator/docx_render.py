@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import fonts, ooxml
 from .atomic import atomic_write_bytes
-from .errors import RenderError
+from .errors import CongVanError, RenderError
 from .measures import PAGE, SIZES, mm_to_twips
 from .model import Dispatch
 from .reproducible import fixed_zip, set_core_properties
@@ -48,19 +48,43 @@ def docx_bytes(dispatch: Dispatch, copy: ProvinceCopy | None = None) -> bytes:
     """
     fonts.check_coverage(dispatch.model_dump(exclude={"signer": {"signature_image", "seal_image"}}))
     return docx_from_view(
-        build_view(dispatch, copy), author=dispatch.agency.name, when=issue_datetime(dispatch)
+        build_view(dispatch, copy), author=dispatch.agency.name, when=issue_datetime(dispatch),
+        templates=Path(dispatch.templates) if dispatch.templates else None,
     )
 
 
 def docx_from_view(
-    view: DispatchView, *, author: str, when: dt.datetime, annexes_only: bool = False
+    view: DispatchView, *, author: str, when: dt.datetime, annexes_only: bool = False,
+    templates: Path | None = None,
 ) -> bytes:
     """The DOCX that prints ``view``: the template filled, then the OOXML touch-ups.
 
     With ``annexes_only``, only the annexes, for a batch whose copies share them.
+    ``templates`` is a user's folder whose ``dispatch.docx``, if any, replaces the built-in.
     """
-    tpl = _template()
-    _fill(tpl, _context(tpl, view))
+    from .templating import template_file
+
+    source = template_file(TEMPLATE_NAME, templates)
+    if source.parent == TEMPLATES_DIR:
+        return _docx(view, author, when, annexes_only, None)
+    try:
+        return _docx(view, author, when, annexes_only, source)
+    except CongVanError:
+        raise
+    except Exception as exc:  # a user's template without the tables and paragraphs we fill
+        from .errors import TemplateError
+        from .i18n import _
+
+        raise TemplateError(_(
+            "{file}: this DOCX template does not have the layout congvan fills ({what}). Start "
+            "from a copy of the built-in templates/dispatch.docx and change only its text and styles.",
+            file=source, what=f"{type(exc).__name__}: {exc}")) from None
+
+
+def _docx(view: DispatchView, author: str, when: dt.datetime, annexes_only: bool,
+          source: Path | None) -> bytes:
+    tpl = _template(source)
+    _fill(tpl, _context(tpl, view), source)
     document = tpl.docx
     plans = [a.plan for a in view.annexes if a.plan]
     ooxml.merge_plan_date_cells(document, [[r.date_span for r in p.rows] for p in plans])
@@ -127,9 +151,10 @@ def _signature(tpl: Any, image: Path | None, cell_twips: int) -> Any:
     return InlineImage(tpl, str(image), height=Mm(PAGE.signature_space))
 
 
-def _template() -> Any:
-    """A fresh template to fill (docxtpl fills in place), read from disk once a process."""
-    return _template_class()(io.BytesIO(_template_bytes()))
+def _template(source: Path | None = None) -> Any:
+    """A fresh template to fill (docxtpl fills in place), read from disk once a process;
+    ``source`` is a user's template, ``None`` the built-in one."""
+    return _template_class()(io.BytesIO(_template_bytes() if source is None else _user_template_bytes(source)))
 
 
 @functools.lru_cache(maxsize=1)
@@ -163,6 +188,17 @@ def _template_bytes() -> bytes:
     return path.read_bytes()
 
 
+def _user_template_bytes(path: Path) -> bytes:
+    """A user's DOCX template: read for each render, so an edit shows at once."""
+    from .errors import TemplateError
+    from .i18n import _
+
+    data = path.read_bytes()
+    if not data.startswith(b"PK"):
+        raise TemplateError(_("{file}: not a DOCX file. Save the template from Word as .docx.", file=path))
+    return data
+
+
 @functools.lru_cache(maxsize=1)
 def _jinja_env() -> Any:
     """The one Jinja environment of the DOCX side: strict, and compiling each XML part once.
@@ -173,7 +209,9 @@ def _jinja_env() -> Any:
     """
     import jinja2
 
-    class CompilingOnce(jinja2.Environment):
+    from .templating import Sandbox
+
+    class CompilingOnce(Sandbox):
         def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
             key = (source, None if globals is None else tuple(sorted(globals.items())))
             cache = self.__dict__.setdefault("_compiled", {})
@@ -181,18 +219,28 @@ def _jinja_env() -> Any:
                 cache[key] = super().from_string(source, globals, template_class)
             return cache[key]
 
-    return CompilingOnce(undefined=jinja2.StrictUndefined)
+    # No loader with files: a DOCX template includes and imports nothing.
+    return CompilingOnce(undefined=jinja2.StrictUndefined, loader=jinja2.DictLoader({}))
 
 
-def _fill(tpl: Any, context: dict[str, Any]) -> None:
-    """Render with a strict Jinja (a missing value is an error, never a blank)."""
+def _fill(tpl: Any, context: dict[str, Any], source: Path | None = None) -> None:
+    """Render with a strict, sandboxed Jinja (a missing value is an error, never a blank).
+
+    ``source`` is the user's template being filled, ``None`` the built-in one.
+    """
     import jinja2
 
     env = _jinja_env()
     try:
         tpl.render(context, env, autoescape=True)
-    except jinja2.TemplateError as exc:
+    except (jinja2.TemplateError, RecursionError) as exc:
         near = _text_near(exc)
+        if source is not None:
+            from .templating import template_problem
+
+            part = getattr(getattr(tpl, "current_rendering_part", None), "partname", "") or ""
+            raise template_problem(exc, TEMPLATE_NAME, source.parent, near=near,
+                                   part=str(part).lstrip("/")) from None
         where = f" near: {near!r}" if near else ""
         message = getattr(exc, "message", None) or str(exc)
         raise RenderError(f"templates/{TEMPLATE_NAME}: {message}{where}") from None

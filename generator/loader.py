@@ -47,6 +47,7 @@ def parse_dispatch(text: str, *, source: Path) -> Dispatch:
     data = _read_yaml(text, source)
     sources = _inline_plan_files(data, source)
     _resolve_images(data, source)
+    _resolve_templates(data, source)
     try:
         dispatch = Dispatch.model_validate(data)
     except ValidationError as exc:
@@ -184,6 +185,25 @@ def _resolve_images(data: Any, source: Path) -> None:
                     file=str(source),
                 )
             signer[key] = str(path)
+
+
+def _resolve_templates(data: Any, source: Path) -> None:
+    """``templates:`` names a folder relative to the YAML file; it must exist."""
+    value = data.get("templates")
+    if not isinstance(value, str):
+        return
+    from .i18n import _
+
+    path = (source.parent / value).resolve()
+    if not path.is_dir():
+        line = _line_of(data, ("templates",))
+        raise InputError(
+            [f"{source}:{line}: templates: " + _(
+                "no folder '{folder}' next to {file}. Check the name, or remove the field to use "
+                "the built-in templates.", folder=value, file=source.name)],
+            file=str(source),
+        )
+    data["templates"] = str(path)
 
 
 def _line_of(data: Any, loc: tuple[Any, ...]) -> int:

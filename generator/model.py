@@ -416,6 +416,12 @@ class Dispatch(_Model):
     per_province: PerProvince = Field(
         default_factory=PerProvince, description="Settings for one copy per province of the plan."
     )
+    templates: str | None = Field(
+        None,
+        exclude=True,  # where the layout comes from, not printed text
+        description="A folder of your own templates, relative to this file: its dispatch.html.j2, "
+        "annex.html.j2, page.css.j2 and dispatch.docx replace the built-in ones.",
+    )
 
     @field_validator("code")
     @classmethod

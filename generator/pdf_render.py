@@ -35,6 +35,7 @@ from . import fonts, measures
 from .atomic import atomic_write_bytes
 from .errors import RenderError
 from .model import Dispatch
+from .i18n import _
 from .resources import TEMPLATES_DIR, qr_cache_dir
 from .view import AnnexView, DispatchView, build_view
 
@@ -59,25 +60,40 @@ def render_pdf(dispatch: Dispatch, out_path: str | Path) -> Path:
 def pdf_bytes(dispatch: Dispatch, copy: ProvinceCopy | None = None) -> bytes:
     """The PDF of ``dispatch`` (or of its ``copy`` for one province) as bytes."""
     fonts.check_coverage(dispatch.model_dump(exclude={"signer": {"signature_image", "seal_image"}}))
-    return default_renderer().render(build_view(dispatch, copy), author=dispatch.agency.name)
+    renderer = default_renderer(user_templates(dispatch))
+    return renderer.render(build_view(dispatch, copy), author=dispatch.agency.name)
 
 
-@functools.lru_cache(maxsize=1)
-def default_renderer() -> PdfRenderer:
-    """The process's renderer: made once, reused by every render in the process."""
-    return PdfRenderer()
+def user_templates(dispatch: Dispatch) -> Path | None:
+    """The folder of the dispatch's own templates (``templates:`` or ``--templates``), if any."""
+    return Path(dispatch.templates) if dispatch.templates else None
+
+
+def default_renderer(templates: Path | None = None) -> PdfRenderer:
+    """The process's renderer for the built-in templates, or for those of ``templates``
+    (a user's folder): made once, reused by every render in the process."""
+    return _renderer(templates.resolve() if templates is not None else None)
+
+
+@functools.lru_cache(maxsize=4)
+def _renderer(templates: Path | None) -> PdfRenderer:
+    return PdfRenderer(templates)
 
 
 class PdfRenderer:
     """Lays out and writes dispatches, reusing all that does not change between copies."""
 
-    def __init__(self) -> None:
+    def __init__(self, templates: Path | None = None) -> None:
+        from .templating import template_file
+
         self._wp = _weasyprint()
         _parse_our_fonts_once()
         from weasyprint.text.fonts import FontConfiguration
 
-        self._env = _environment()
-        self._fetcher = _asset_fetcher(self._wp)
+        self._env = _environment(templates)
+        #: Where each template's relative URLs lead: the folder it was read from.
+        self._base = {n: str(template_file(n, templates).parent) for n in ("dispatch.html.j2", "annex.html.j2")}
+        self._fetcher = _asset_fetcher(self._wp, () if templates is None else (templates,))
         self._font_config = FontConfiguration()
         css = _render(
             self._env, "page.css.j2", P=measures.PAGE, S=measures.SIZES,
@@ -90,7 +106,7 @@ class PdfRenderer:
     def render(self, view: DispatchView, *, author: str) -> bytes:
         """The PDF of ``view``: the dispatch's pages, then each annex's."""
         with self._errors(), _fixed_epoch():
-            main = self._layout(_render(self._env, "dispatch.html.j2", v=view, author=author))
+            main = self._layout(_render(self._env, "dispatch.html.j2", v=view, author=author), "dispatch.html.j2")
             pages = list(main.pages)
             for annex in view.annexes:
                 pages += self.annex(annex).pages
@@ -114,11 +130,11 @@ class PdfRenderer:
         html = _render(self._env, "annex.html.j2", a=annex)
         if html not in self._annexes:
             with self._errors(), _fixed_epoch():
-                self._annexes[html] = self._layout(html)
+                self._annexes[html] = self._layout(html, "annex.html.j2")
         return self._annexes[html]
 
-    def _layout(self, html: str) -> Any:
-        document = self._wp.HTML(string=html, base_url=str(TEMPLATES_DIR), url_fetcher=self._fetcher)
+    def _layout(self, html: str, template: str) -> Any:
+        document = self._wp.HTML(string=html, base_url=self._base[template], url_fetcher=self._fetcher)
         return document.render(stylesheets=[self._css], font_config=self._font_config)
 
     def _errors(self) -> contextlib.AbstractContextManager[None]:
@@ -193,30 +209,46 @@ class _ParsedFace:
         return getattr(self._font, name)
 
 
-@functools.lru_cache(maxsize=1)
-def _environment() -> Any:
-    """The one Jinja environment of the PDF side: HTML autoescaped, no silent blanks."""
+@functools.lru_cache(maxsize=4)
+def _environment(user_dir: Path | None = None) -> Any:
+    """The Jinja environment of the PDF side: sandboxed, everything but CSS autoescaped,
+    no silent blanks; templates from ``user_dir`` (a user's folder) first, then the built-ins."""
     import jinja2
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
-        autoescape=jinja2.select_autoescape(["html.j2", "html"]),
+    from .templating import Sandbox, folder_loader
+
+    env = Sandbox(
+        loader=folder_loader(user_dir),
+        autoescape=_autoescape,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
     env.filters["file_url"] = lambda p: Path(p).resolve().as_uri()
+    env.user_dir = user_dir  # type: ignore[attr-defined]
     return env
+
+
+def _autoescape(name: str | None) -> bool:
+    """HTML is escaped, whatever a user's partial is called; only stylesheets are not."""
+    return name is None or not name.endswith((".css.j2", ".css"))
 
 
 def _render(env: Any, name: str, **context: Any) -> str:
     import jinja2
 
+    from .errors import TemplateError
+    from .templating import template_problem
+
+    user_dir = getattr(env, "user_dir", None)
     try:
         return str(env.get_template(name).render(**context))
-    except jinja2.TemplateSyntaxError as exc:
-        raise RenderError(f"{exc.filename or name}:{exc.lineno}: template syntax: {exc.message}") from None
-    except jinja2.UndefinedError as exc:
-        raise RenderError(f"{name}: {exc.message} (a value the template needs is missing)") from None
+    except (jinja2.TemplateError, RecursionError) as exc:
+        raise template_problem(exc, name, user_dir) from None
+    except Exception as exc:  # a user's template may also divide by zero, add text to numbers…
+        problem = template_problem(exc, name, user_dir) if user_dir is not None else None
+        if not isinstance(problem, TemplateError):
+            raise
+        raise problem from None
 
 
 @contextlib.contextmanager
@@ -241,6 +273,14 @@ def weasyprint_problems(what: str) -> Iterator[None]:
     logger.addHandler(handler)
     try:
         yield
+    except _RefusedURL as exc:
+        from .errors import TemplateError
+
+        raise TemplateError(_(
+            "{what} could not be made: {where}the template asks for {url}, which was not "
+            "fetched: {why}. A template may use only the project's fonts, the dispatch's images "
+            "and the files in its own templates folder: no other file, no network.",
+            what=what, where=exc.where, url=exc.short_url, why=exc.why)) from None
     except wp.urls.FatalURLFetchingError as exc:
         raise RenderError(f"{what} could not be made: {exc} ({exc.__cause__})") from None
     finally:
@@ -292,27 +332,85 @@ def _weasyprint() -> Any:
     return weasyprint
 
 
-def _asset_fetcher(weasyprint: Any) -> Any:
-    """A fetcher that serves only the project's own files and fails on anything else."""
+#: The longest ``data:`` URL a template may use (a small logo); a larger one is refused.
+MAX_DATA_URL = 64 * 1024
+
+
+class _RefusedURL(BaseException):
+    """A URL the fetcher would not fetch; a ``FatalURLFetchingError`` (see :func:`_asset_fetcher`)."""
+
+    url: str
+    why: str
+    where: str
+
+
+def _asset_fetcher(weasyprint: Any, extra_roots: tuple[Path, ...] = ()) -> Any:
+    """A fetcher that serves only the project's own files and fails on anything else.
+
+    It reads ``file://`` URLs inside the templates folder, the prepared fonts, the QR
+    and signature caches, and ``extra_roots`` (a user's templates folder), after links
+    are followed; and ``data:`` URLs up to :data:`MAX_DATA_URL` characters. Any other
+    URL (another file, ``http(s)://``, ``ftp://``, a larger ``data:``) stops the render
+    with a message naming it: a document missing a picture or a stylesheet is wrong.
+    """
+    from urllib.parse import urlsplit
+    from urllib.request import url2pathname
+
     roots = [
         TEMPLATES_DIR.resolve(),
         fonts.pdf_faces()[(False, False)].parent.resolve(),
-        qr_cache_dir().resolve().parent,
+        qr_cache_dir().resolve(),
+        (qr_cache_dir().parent / "signatures").resolve(),
+        *(Path(r).resolve() for r in extra_roots),
     ]
     fatal = weasyprint.urls.FatalURLFetchingError
 
+    class Refused(_RefusedURL, fatal):  # type: ignore[misc,valid-type]
+        def __init__(self, url: str, why: str) -> None:
+            super().__init__(f"refused to fetch {url[:200]}: {why}")
+            self.url, self.why = url, why
+            self.short_url = url if len(url) <= 120 else url[:100] + f"… ({len(url)} characters)"
+            self.where = _where_in(extra_roots, url)
+
     class AssetFetcher(weasyprint.urls.URLFetcher):  # type: ignore[misc,name-defined]
         def fetch(self, url: str, headers: Any = None) -> Any:
-            if not url.startswith("file://"):
-                raise fatal(f"refused to fetch {url}: not a project file")
-            path = Path(unquote(url[len("file://"):])).resolve()
+            scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+            if scheme == "data":
+                if len(url) > MAX_DATA_URL:
+                    raise Refused(url, _("a data: URL longer than {limit} characters",
+                                         limit=MAX_DATA_URL))
+                return super().fetch(url, headers)
+            if scheme != "file":
+                raise Refused(url, _("only the project's own files are used, never the network"))
+            parts = urlsplit(url)
+            if parts.netloc not in ("", "localhost"):
+                raise Refused(url, _("a file on another machine"))
+            path = Path(url2pathname(parts.path)).resolve()
             if not any(path.is_relative_to(root) for root in roots):
-                raise fatal(f"refused to read {path}: outside the project's assets")
+                raise Refused(url, _("a file outside the project's assets and the templates folder"))
             if not path.is_file():
-                raise fatal(f"missing file {path}")
+                raise Refused(url, _("no such file"))
             return super().fetch(url, headers)
 
-    return AssetFetcher(allowed_protocols=["file"], fail_on_errors=True)
+    return AssetFetcher(allowed_protocols=["file", "data"], fail_on_errors=True)
+
+
+def _where_in(folders: tuple[Path, ...], url: str) -> str:
+    """``file:line: `` of the first line of a template in ``folders`` that holds ``url``, or ""."""
+
+    needles = [url, unquote(url.removeprefix("file://"))] if url.startswith("file:") else [url]
+    for folder in folders:
+        for file in sorted(Path(folder).rglob("*")):
+            if not file.is_file() or file.suffix not in (".j2", ".html", ".css"):
+                continue
+            try:
+                lines = file.read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                continue
+            for number, line in enumerate(lines, start=1):
+                if any(n in line for n in needles):
+                    return f"{file}:{number}: "
+    return ""
 
 
 @contextlib.contextmanager
