@@ -7,7 +7,8 @@ Every message a user may read is written in the code in English and passed throu
 
 The English text is the message id, so the code reads naturally and a message the
 catalogue lacks still reaches the user (in English) instead of failing. Placeholders
-are filled after the lookup, so a translation may put them in another order.
+are filled after the lookup, so a translation may put them in another order; a
+literal brace is written twice (``{{deadline}}``), as in :meth:`str.format`.
 
 The language is chosen once per run: ``congvan --lang en``, else the ``CONGVAN_LANG``
 environment variable, else Vietnamese. The catalogue is a plain ``.po`` file (edit it
@@ -51,7 +52,7 @@ def _(message: str, /, **values: object) -> str:
     text = message
     if language() != "en":
         text = _catalogue(language()).get(message) or message
-    return text.format(**values) if values else text
+    return text.format(**values)
 
 
 @functools.cache

@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from .i18n import _
 from .vietnamese import nfc
 
 __all__ = [
@@ -59,7 +60,7 @@ def _clean_text(value: object) -> object:
 
 def _not_empty(value: str) -> str:
     if not value:
-        raise ValueError("must not be empty")
+        raise ValueError(_("must not be empty"))
     return value
 
 
@@ -73,10 +74,10 @@ def _printable(value: str) -> str:
     for ch in value:
         code = ord(ch)
         if code < 0x20 or 0x7F <= code < 0xA0 or code in (0xFFFE, 0xFFFF) or 0xD800 <= code <= 0xDFFF:
-            raise ValueError(
-                f"the control character U+{code:04X} cannot be printed (it often comes with text "
-                "pasted from old files): delete it"
-            )
+            raise ValueError(_(
+                "the control character U+{code} cannot be printed (it often comes with text "
+                "pasted from old files): delete it", code=f"{code:04X}",
+            ))
     return value
 
 
@@ -114,10 +115,10 @@ class Agency(_Model):
         if self.header_lines is not None:
             joined = " ".join(self.header_lines)
             if joined.casefold() != self.name.casefold():
-                raise ValueError(
-                    f"header_lines read {joined!r} but the name is {self.name!r}; "
-                    "they must be the same words, only broken into lines"
-                )
+                raise ValueError(_(
+                    "header_lines read {lines} but the name is {name}; "
+                    "they must be the same words, only broken into lines", lines=repr(joined), name=repr(self.name),
+                ))
         return self
 
 
@@ -141,13 +142,13 @@ class IssueDate(_Model):
     def _real_date(self) -> IssueDate:
         if self.day is not None:
             if self.month is None:
-                raise ValueError("a day needs a month: give month too, or leave day out")
+                raise ValueError(_("a day needs a month: give month too, or leave day out"))
             last = calendar.monthrange(self.year, self.month)[1]
             if self.day > last:
-                raise ValueError(
-                    f"{self.day}/{self.month}/{self.year} does not exist: "
-                    f"month {self.month} of {self.year} has {last} days"
-                )
+                raise ValueError(_(
+                    "{day}/{month}/{year} does not exist: month {month} of {year} has {last} days",
+                    day=self.day, month=self.month, year=self.year, last=last,
+                ))
         return self
 
     @property
@@ -183,16 +184,16 @@ class Body(_Model):
     @model_validator(mode="after")
     def _has_content(self) -> Body:
         if not (self.opening or self.directives or self.contact):
-            raise ValueError("the body is empty: give at least one paragraph in opening")
+            raise ValueError(_("the body is empty: give at least one paragraph in opening"))
         return self
 
 
 def _check_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
-        raise ValueError(
-            f"{value!r} is not a web address: write it in full, e.g. https://example.gov.vn"
-        )
+        raise ValueError(_(
+            "{value} is not a web address: write it in full, e.g. https://example.gov.vn", value=repr(value)
+        ))
     return value
 
 
@@ -245,9 +246,9 @@ class Signer(_Model):
     @model_validator(mode="after")
     def _has_a_title(self) -> Signer:
         if not self.authority and not self.title:
-            raise ValueError("give the signer a title, or an authority line such as 'KT. BỘ TRƯỞNG'")
+            raise ValueError(_("give the signer a title, or an authority line such as 'KT. BỘ TRƯỞNG'"))
         if self.seal_image and not self.signature_image:
-            raise ValueError("a seal image overlaps the signature: give signature_image too")
+            raise ValueError(_("a seal image overlaps the signature: give signature_image too"))
         return self
 
     @property
@@ -275,7 +276,7 @@ class Distribution(_Model):
     @model_validator(mode="after")
     def _copies_need_drafter(self) -> Distribution:
         if self.copies is not None and self.drafter is None:
-            raise ValueError("copies is printed after the drafter's initials: give drafter too")
+            raise ValueError(_("copies is printed after the drafter's initials: give drafter too"))
         return self
 
 
@@ -304,10 +305,10 @@ class Cluster(_Model):
     @model_validator(mode="after")
     def _range(self) -> Cluster:
         if self.end < self.start:
-            raise ValueError(
-                f"the range ends ({self.end:%d/%m/%Y}) before it starts ({self.start:%d/%m/%Y}): "
-                "swap start and end"
-            )
+            raise ValueError(_(
+                "the range ends ({end}) before it starts ({start}): swap start and end",
+                end=f"{self.end:%d/%m/%Y}", start=f"{self.start:%d/%m/%Y}",
+            ))
         return self
 
 
@@ -324,9 +325,10 @@ class Plan(_Model):
             for p in cluster.provinces:
                 key = p.casefold()
                 if key in seen:
-                    raise ValueError(
-                        f"{p!r} is listed twice, in clusters {seen[key] + 1} and {i + 1}: keep one"
-                    )
+                    raise ValueError(_(
+                        "{name} is listed twice, in clusters {first} and {second}: keep one",
+                        name=repr(p), first=seen[key] + 1, second=i + 1,
+                    ))
                 seen[key] = i
         return self
 
@@ -376,10 +378,10 @@ class PerProvince(_Model):
     def _recipient_placeholders(cls, value: str) -> str:
         unknown = set(PLACEHOLDER.findall(value)) - {"unit", "name"}
         if unknown or "{name}" not in value:
-            raise ValueError(
-                f"{value!r}: write the body's name with {{unit}} and {{name}}, e.g. "
-                "'Ủy ban nhân dân {unit} {name}'"
-            )
+            raise ValueError(_(
+                "{value}: write the body's name with {{unit}} and {{name}}, e.g. "
+                "'Ủy ban nhân dân {{unit}} {{name}}'", value=repr(value),
+            ))
         return value
 
 
@@ -427,16 +429,16 @@ class Dispatch(_Model):
     @classmethod
     def _code_shape(cls, value: str) -> str:
         if not _CODE.match(value):
-            raise ValueError(
-                f"{value!r}: write the ký hiệu without spaces or '/', e.g. 'BTTTT-CĐSQG'"
-            )
+            raise ValueError(_(
+                "{value}: write the ký hiệu without spaces or '/', e.g. 'BTTTT-CĐSQG'", value=repr(value)
+            ))
         return value.upper()
 
     @field_validator("subject")
     @classmethod
     def _no_vv(cls, value: str) -> str:
         if re.match(r"(?i)^v/v\b", value):
-            raise ValueError("leave out 'V/v': it is printed for you")
+            raise ValueError(_("leave out 'V/v': it is printed for you"))
         return value
 
     @model_validator(mode="after")
@@ -447,24 +449,26 @@ class Dispatch(_Model):
                 known = {"province_count"} if has_plan else set()
                 known |= extra
                 if name not in known:
-                    hint = ", ".join("{" + k + "}" for k in sorted(known)) or "none here"
-                    raise ValueError(f"{where}: unknown placeholder {{{name}}} (known: {hint})")
+                    hint = ", ".join("{" + k + "}" for k in sorted(known)) or _("none here")
+                    raise ValueError(f"{where}: " + _(
+                        "unknown placeholder {placeholder} (known: {known})", placeholder="{" + name + "}", known=hint,
+                    ))
         paragraph = self.per_province.paragraph
         if paragraph is not None:
             unknown = set(PLACEHOLDER.findall(paragraph)) - COPY_PLACEHOLDERS
             if unknown or not has_plan:
                 raise ValueError(
                     "per_province.paragraph: "
-                    + (f"unknown placeholder {{{sorted(unknown)[0]}}} (known: "
-                       + ", ".join("{" + k + "}" for k in sorted(COPY_PLACEHOLDERS)) + ")"
-                       if unknown else "needs an annex with a plan table to take dates from")
+                    + (_("unknown placeholder {placeholder} (known: {known})",
+                         placeholder="{" + sorted(unknown)[0] + "}",
+                         known=", ".join("{" + k + "}" for k in sorted(COPY_PLACEHOLDERS)))
+                       if unknown else _("needs an annex with a plan table to take dates from"))
                 )
         for i, d in enumerate(self.body.directives):
             if d.deadline is not None and "{deadline}" not in d.text:
-                raise ValueError(
-                    f"body.directives.{i}: deadline is set but the text never shows it: "
-                    "write {deadline} where the date belongs"
-                )
+                raise ValueError(f"body.directives.{i}: " + _(
+                    "deadline is set but the text never shows it: write {{deadline}} where the date belongs",
+                ))
         return self
 
     def _texts_with_placeholders(self) -> list[tuple[str, str, set[str]]]:
