@@ -22,7 +22,7 @@ import functools
 import os
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "_", "language", "set_language"]
+__all__ = ["LANGUAGES", "_", "language", "set_language", "translate"]
 
 #: The languages messages can be shown in; the first is the default.
 LANGUAGES = ("vi", "en")
@@ -49,10 +49,15 @@ def language() -> str:
 
 def _(message: str, /, **values: object) -> str:
     """``message`` in the current language, with ``{name}`` placeholders filled from ``values``."""
-    text = message
-    if language() != "en":
-        text = _catalogue(language()).get(message) or message
-    return text.format(**values)
+    return translate(message).format(**values)
+
+
+def translate(message: str) -> str:
+    """``message`` in the current language as it stands: for a library's own message
+    (a YAML parser's, say), whose braces are not placeholders."""
+    if language() == "en":
+        return message
+    return _catalogue(language()).get(message) or message
 
 
 @functools.cache

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import copies, fonts, schedule
 from .errors import InputError
+from .i18n import _, translate
 from .model import Dispatch
 
 __all__ = ["load_dispatch", "parse_dispatch"]
@@ -32,13 +33,14 @@ def load_dispatch(path: str | Path) -> Dispatch:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError([f"{path}: no such file. Check the path."], file=str(path)) from None
+        raise InputError([f"{path}: " + _("no such file. Check the path.")], file=str(path)) from None
     except UnicodeDecodeError as exc:
         raise InputError(
-            [f"{path}: not UTF-8 text (byte {exc.start}). Save the file as UTF-8."], file=str(path)
+            [f"{path}: " + _("not UTF-8 text (byte {byte}). Save the file as UTF-8.", byte=exc.start)],
+            file=str(path),
         ) from None
     except OSError as exc:
-        raise InputError([f"{path}: cannot be read: {exc.strerror}."], file=str(path)) from None
+        raise InputError([f"{path}: " + _("cannot be read: {error}.", error=exc.strerror)], file=str(path)) from None
     return parse_dispatch(text, source=path)
 
 
@@ -83,23 +85,26 @@ def _read_yaml(text: str, source: Path) -> Any:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else str(source)
-        what = exc.problem or exc.context or "not valid YAML"
+        what = translate(exc.problem or exc.context or "not valid YAML")
         line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
         if "\t" in line:
-            hint = "Indent with spaces, never tabs."
+            hint = _("Indent with spaces, never tabs.")
         elif "mapping values" in what:
-            hint = "A text that contains ': ' or ends with ':' must be put in double quotes."
+            hint = _("A text that contains ': ' or ends with ':' must be put in double quotes.")
         else:
-            hint = "Check the indentation and that every quote is closed."
-        raise InputError([f"{where}: YAML syntax: {what}. {hint}"], file=str(source)) from None
+            hint = _("Check the indentation and that every quote is closed.")
+        raise InputError([f"{where}: " + _("YAML syntax: {what}. {hint}", what=what, hint=hint)],
+                         file=str(source)) from None
     except YAMLError as exc:
-        raise InputError([f"{source}: YAML syntax: {exc}"], file=str(source)) from None
+        raise InputError([f"{source}: " + _("YAML syntax: {what}. {hint}", what=exc, hint=_(
+            "Check the indentation and that every quote is closed."))], file=str(source)) from None
     except ValueError as exc:  # ruamel builds dates as it reads: 2022-02-30 fails here
-        raise InputError([f"{_bad_date_line(text, source)}: {exc}. Write a real date as YYYY-MM-DD."],
+        raise InputError([f"{_bad_date_line(text, source)}: " + _(
+            "{error}. Write a real date as YYYY-MM-DD.", error=translate(str(exc)))],
                          file=str(source)) from None
     if not isinstance(data, dict):
         raise InputError(
-            [f"{source}:1: the file must be a mapping of fields (agency:, number:, …)."],
+            [f"{source}:1: " + _("the file must be a mapping of fields (agency:, number:, …).")],
             file=str(source),
         )
     return data
@@ -155,8 +160,8 @@ def _inline_plan_files(data: Any, source: Path) -> dict[tuple[Any, ...], schedul
             line = _line_of(data, ("annexes", i, "plan"))
             raise InputError(
                 [
-                    f"{source}:{line}: annexes.{i}.plan: give either clusters or file, not both. "
-                    "Remove one of them."
+                    f"{source}:{line}: annexes.{i}.plan: "
+                    + _("give either clusters or file, not both. Remove one of them.")
                 ],
                 file=str(source),
             )
@@ -180,8 +185,9 @@ def _resolve_images(data: Any, source: Path) -> None:
             if not path.is_file():
                 line = _line_of(data, ("signer", key))
                 raise InputError(
-                    [f"{source}:{line}: signer.{key}: no file {value!r} next to {source.name}. "
-                     "Check the name, or remove the field."],
+                    [f"{source}:{line}: signer.{key}: " + _(
+                        "no file {name} next to {file}. Check the name, or remove the field.",
+                        name=repr(value), file=source.name)],
                     file=str(source),
                 )
             signer[key] = str(path)
@@ -241,23 +247,68 @@ def _describe(
     kind = err["type"]
     msg = err["msg"].removeprefix("Value error, ")
     if kind == "missing":
-        what = f"missing required field. Add `{loc[-1]}:`"
+        what = _("missing required field. Add `{field}:`", field=loc[-1])
     elif kind == "extra_forbidden":
         field = loc[-1]
         known = _fields_at(loc[:-1])
         close = difflib.get_close_matches(str(field), known, n=1, cutoff=0.6)
-        hint = f"Did you mean `{close[0]}`?" if close else f"Known fields: {', '.join(known)}."
-        what = f"unknown field `{field}`. {hint}"
+        hint = (_("Did you mean `{name}`?", name=close[0]) if close
+                else _("Known fields: {names}.", names=", ".join(known)))
+        what = _("unknown field `{field}`. {hint}", field=field, hint=hint)
     elif kind in ("value_error", "assertion_error"):
         what = msg
     elif kind == "string_type" and isinstance(err.get("input"), dict) and len(err["input"]) == 1:
-        what = (
+        what = _(
             "this text was read as 'key: value' because it contains ': ' or ends with ':'. "
             'Put the whole text in double quotes, or write it as a block after ">-"'
         )
     else:
-        what = f"{msg}; got {_show(err.get('input'))}"
-    return _place(loc, what, data, source, origins) if loc else f"{source}:1: (top level): {what}"
+        what = _("{what}; got {value}", what=_type_message(err), value=_show(err.get("input")))
+    return _place(loc, what, data, source, origins) if loc else f"{source}:1: ({_('top level')}): {what}"
+
+
+#: pydantic's checks of a value's type and size, in words a clerk reads (in English
+#: here, translated by the catalogue); ``{…}`` are taken from the error's context.
+_TYPE_MESSAGES = {
+    "string_type": "must be text",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "date_type": "must be a date written YYYY-MM-DD",
+    "date_parsing": "must be a date written YYYY-MM-DD",
+    "date_from_datetime_parsing": "must be a date written YYYY-MM-DD",
+    "date_from_datetime_inexact": "must be a date without a time",
+    "list_type": "must be a list: one item per line, each starting with '- '",
+    "dict_type": "must be a group of fields (name: value)",
+    "model_type": "must be a group of fields (name: value)",
+    "model_attributes_type": "must be a group of fields (name: value)",
+    "too_short": "needs at least {min_length} item(s)",
+    "too_long": "takes at most {max_length} item(s)",
+    "string_too_short": "needs at least {min_length} character(s)",
+    "string_too_long": "takes at most {max_length} characters",
+    "greater_than": "must be greater than {gt}",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than": "must be less than {lt}",
+    "less_than_equal": "must be at most {le}",
+    "literal_error": "must be one of {expected}",
+    "enum": "must be one of {expected}",
+    "string_pattern_mismatch": "is not in the expected form",
+}
+
+
+def _type_message(err: Any) -> str:
+    """pydantic's message for ``err`` in the user's language (its own English if unknown)."""
+    message = _TYPE_MESSAGES.get(err["type"])
+    if message is None:
+        return str(err["msg"])
+    try:
+        return _(message, **{k: v for k, v in (err.get("ctx") or {}).items()})
+    except (KeyError, IndexError):
+        return str(err["msg"])
 
 
 def _show(value: Any) -> str:
