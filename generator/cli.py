@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
 from . import __version__
 from .errors import CongVanError
-from .i18n import LANGUAGES, set_language
+from .i18n import LANGUAGES, _, set_language
 
 FORMATS = ("pdf", "docx")
 
@@ -26,7 +27,7 @@ def _formats(ctx: click.Context, param: click.Parameter, value: str) -> list[str
     bad = [f for f in chosen if f not in FORMATS]
     if bad or not chosen:
         raise click.BadParameter(
-            f"{', '.join(bad) or value!r} is not a format. Use pdf, docx or pdf,docx."
+            _("{value} is not a format. Use pdf, docx or pdf,docx.", value=repr(", ".join(bad) or value))
         )
     return list(dict.fromkeys(chosen))
 
@@ -53,11 +54,15 @@ def _load(dispatch: Path, templates: Path | None):  # type: ignore[no-untyped-de
 
 
 class _UserError(click.ClickException):
-    """A :class:`CongVanError` shown the click way: ``Error: …`` on stderr, its exit code."""
+    """A :class:`CongVanError` shown the click way: ``Error: …`` (``Lỗi: …``) on stderr,
+    with its exit code."""
 
     def __init__(self, error: CongVanError) -> None:
         super().__init__(error.format_message())
         self.exit_code = error.exit_code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(_("Error: {message}", message=self.format_message()), file=file, err=file is None)
 
 
 class _Group(click.Group):
@@ -111,7 +116,7 @@ def render(dispatch: Path, formats: list[str], out_dir: Path, templates: Path | 
 
     for fmt, data in outputs.items():
         path = atomic_write_bytes(out_dir / f"{dispatch.stem}.{fmt}", data)
-        click.echo(f"wrote {path}")
+        click.echo(_("wrote {path}", path=path))
 
 
 def _default_jobs() -> int:
@@ -143,7 +148,7 @@ def batch(dispatch: Path, per_province: bool, formats: list[str], jobs: int | No
     what changed.
     """
     if not per_province:
-        raise click.UsageError("say --per-province: one copy per province is the batch this makes.")
+        raise click.UsageError(_("say --per-province: one copy per province is the batch this makes."))
     from .batch import report_text, run_batch
 
     model = _load(dispatch, templates)
@@ -179,7 +184,7 @@ def print_(dispatch: Path, formats: list[str], index: bool, annex_only: bool, co
     when a copy in them changed.
     """
     if annex_only != (copies is not None):
-        raise click.UsageError("--annex-only and --copies N go together.")
+        raise click.UsageError(_("--annex-only and --copies N go together."))
     from .batch import report_text, run_batch, run_print
 
     model = _load(dispatch, templates)
@@ -218,4 +223,4 @@ def validate(dispatch: Path) -> None:
     from .loader import load_dispatch
 
     load_dispatch(dispatch)
-    click.echo(f"{dispatch}: OK")
+    click.echo(_("{file}: OK", file=dispatch))
