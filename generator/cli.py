@@ -95,7 +95,9 @@ def cli(lang: str | None) -> None:
     show_default=True, help="Folder for the outputs.",
 )
 @_templates_option
-def render(dispatch: Path, formats: list[str], out_dir: Path, templates: Path | None) -> None:
+@click.option("--check", "check", is_flag=True,
+              help="Check the rendered files against Decree 30 (as `congvan check`); a failed rule writes nothing.")
+def render(dispatch: Path, formats: list[str], out_dir: Path, templates: Path | None, check: bool = False) -> None:
     """Render DISPATCH.yaml to PDF and/or DOCX in the output folder.
 
     Each file is named after the YAML file and written atomically: a failed run
@@ -112,6 +114,10 @@ def render(dispatch: Path, formats: list[str], out_dir: Path, templates: Path | 
         from .docx_render import docx_bytes
 
         outputs["docx"] = docx_bytes(model)
+    if check:
+        from .check.cli import check_outputs
+
+        check_outputs(outputs, dispatch.stem)
     from .atomic import atomic_write_bytes
 
     for fmt, data in outputs.items():
@@ -224,3 +230,8 @@ def validate(dispatch: Path) -> None:
 
     load_dispatch(dispatch)
     click.echo(_("{file}: OK", file=dispatch))
+
+
+from .check.cli import check_command  # noqa: E402  (registered last; imports only click)
+
+cli.add_command(check_command)

@@ -1,0 +1,294 @@
+"""Read a PDF into lines with pdfplumber: text, page, position, font, size, colour.
+
+A PDF keeps where each glyph is and which font draws it, but not the page's margins
+or paragraphs: margins are estimated from where the text sits (left edge of the
+text, right edge of justified lines, first line of each page), and the sections are
+marked ``exact=False`` so a rule can say so.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+
+from ..i18n import _
+from .doc import CheckReadError, Document, HRule, Line, Numbering, Section
+
+__all__ = ["read_pdf"]
+
+MM = 72 / 25.4  # points per millimetre
+_SUBSET = re.compile(r"^[A-Z]{6}\+")
+_DIGITS = re.compile(r"^\d{1,4}$")
+#: A line that opens an annex page.
+ANNEX_START = re.compile(r"^(\(Kèm theo|Phụ lục\b|PHỤ LỤC\b)")
+
+
+def _font(name: str) -> str:
+    return _SUBSET.sub("", name or "")
+
+
+def _is_bold(font: str) -> bool:
+    return bool(re.search(r"bold|black|heavy|semibold|demi", font, re.I))
+
+
+def _is_italic(font: str) -> bool:
+    return bool(re.search(r"italic|oblique|kursiv", font, re.I))
+
+
+def _colour(value: object) -> str:
+    """A pdfplumber colour as hex: gray, RGB or CMYK; "auto" when not set."""
+    if value is None:
+        return "auto"
+    if isinstance(value, (int, float)):
+        value = (value,)
+    try:
+        comps = [float(v) for v in value]  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        return "pattern"
+    if len(comps) == 1:
+        r = g = b = comps[0]
+    elif len(comps) == 3:
+        r, g, b = comps
+    elif len(comps) == 4:
+        c, m, y, k = comps
+        r, g, b = (1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)
+    else:
+        return "pattern"
+    return "".join(f"{round(max(0.0, min(1.0, v)) * 255):02x}" for v in (r, g, b))
+
+
+def read_pdf(data: bytes, name: str) -> Document:
+    import pdfplumber
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        pages = list(pdf.pages)
+    except Exception as exc:  # pdfminer raises many kinds for a broken file
+        raise CheckReadError(_("{file}: cannot be read as a PDF ({reason})", file=name, reason=exc)) from None
+    if not pages:
+        raise CheckReadError(_("{file}: the PDF has no pages", file=name))
+    doc = Document(name=name, kind="pdf")
+    try:
+        doc.producer = str((pdf.metadata or {}).get("Producer", ""))
+        _read_pages(doc, pages)
+    except CheckReadError:
+        raise
+    except Exception as exc:
+        raise CheckReadError(_("{file}: cannot be read as a PDF ({reason})", file=name, reason=exc)) from None
+    finally:
+        pdf.close()
+    return doc
+
+
+def _read_pages(doc: Document, pages: list) -> None:  # type: ignore[type-arg]
+    part = 0
+    order = 0
+    page_parts: list[int] = []
+    geometry: list[tuple[float, float, bool]] = []
+    for number, page in enumerate(pages, start=1):
+        width, height = float(page.width) / MM, float(page.height) / MM
+        lines = _page_lines(page, number)
+        rules = _page_rules(page, number)
+        _mark_areas(lines, rules, number, width, height)
+        body = [ln for ln in lines if ln.area == "body"]
+        if number > 1 and any(ANNEX_START.match(ln.text) for ln in body[:4]):
+            part += 1
+        for ln in lines:
+            ln.part = part
+            ln.order = order
+            order += 1
+        for r in rules:
+            r.part = part
+        doc.lines += lines
+        doc.rules += rules
+        page_parts.append(part)
+        try:
+            has_table = bool(page.find_tables())
+        except Exception:
+            has_table = None
+        geometry.append((width, height, bool(has_table) if has_table is not None else False))
+    _sections(doc, page_parts, geometry)
+    _numbering(doc, page_parts)
+
+
+def _page_lines(page, number: int) -> list[Line]:  # type: ignore[no-untyped-def]
+    chars = [c for c in page.chars if c.get("text")]
+    chars.sort(key=lambda c: (c["bottom"], c["x0"]))
+    rows: list[list[dict]] = []
+    for c in chars:
+        if rows and abs(c["bottom"] - rows[-1][0]["bottom"]) <= 1.2:
+            rows[-1].append(c)
+        else:
+            rows.append([c])
+    out: list[Line] = []
+    for index, row in enumerate(rows):
+        row.sort(key=lambda c: c["x0"])
+        segment: list[dict] = []
+        for c in row:
+            if segment:
+                gap = c["x0"] - segment[-1]["x1"]
+                if gap > 2 * max(c["size"], segment[-1]["size"]):
+                    out += _line(segment, number, index)
+                    segment = []
+            segment.append(c)
+        if segment:
+            out += _line(segment, number, index)
+    out.sort(key=lambda ln: (ln.y or 0, ln.x0 or 0))
+    return out
+
+
+def _line(chars: list[dict], page: int, row: int) -> list[Line]:
+    visible = [c for c in chars if c["text"].strip()]
+    if not visible:
+        return []
+    text = " ".join("".join(c["text"] for c in chars).replace("\u00a0", " ").split())
+    fonts = frozenset(_font(c.get("fontname", "")) for c in visible)
+    sizes = frozenset(round(float(c["size"]), 1) for c in visible)
+    return [
+        Line(
+            text=text,
+            part=0,
+            order=0,
+            row=(page, row),
+            page=page,
+            x0=min(c["x0"] for c in visible) / MM,
+            x1=max(c["x1"] for c in visible) / MM,
+            y=min(c["top"] for c in visible) / MM,
+            fonts=fonts,
+            size=max(sizes),
+            sizes=sizes,
+            bold=all(_is_bold(_font(c.get("fontname", ""))) for c in visible),
+            italic=all(_is_italic(_font(c.get("fontname", ""))) for c in visible),
+            colors=frozenset(_colour(c.get("non_stroking_color")) for c in visible),
+        )
+    ]
+
+
+def _page_rules(page, number: int) -> list[HRule]:  # type: ignore[no-untyped-def]
+    out = []
+    for obj in list(page.lines) + list(page.rects) + list(page.curves):
+        if abs(obj["bottom"] - obj["top"]) < 2 and obj["x1"] - obj["x0"] > 3 * MM:
+            out.append(HRule(0, number, obj["x0"] / MM, obj["x1"] / MM, obj["top"] / MM))
+    return out
+
+
+def _mark_areas(lines: list[Line], rules: list[HRule], page: int, width: float, height: float) -> None:
+    """Page numbers and marks in the top margin, page numbers and the address footer at the foot."""
+    if not lines:
+        return
+    for i, ln in enumerate(lines):
+        bottom = (ln.y or 0) + (ln.size or 12) / MM
+        alone = all(o.row != ln.row for o in lines if o is not ln)
+        if bottom <= 16:
+            ln.area = "page-header"
+        elif _DIGITS.match(ln.text) and alone and (ln.y or 0) < 35 and i == 0:
+            nxt = lines[1] if len(lines) > 1 else None
+            if nxt is None or (nxt.y or 0) - (ln.y or 0) > 6:
+                ln.area = "page-header"
+        elif _DIGITS.match(ln.text) and alone and (ln.y or 0) > height - 30 and i == len(lines) - 1:
+            ln.area = "page-footer"
+    # Box 13: lines under a rule across the text width near the foot of the page.
+    wide = [r for r in rules if r.length > 0.8 * (width - 45) and (r.y or 0) > height * 0.75]
+    if wide:
+        top = min(r.y or 0 for r in wide)
+        below = [ln for ln in lines if (ln.y or 0) > top]
+        if below and len(below) <= 6:
+            for ln in below:
+                ln.area = "page-footer"
+
+
+def _sections(doc: Document, page_parts: list[int], geometry: list[tuple[float, float, bool]]) -> None:
+    """One section per run of pages of one part and one orientation, margins estimated."""
+    runs: list[tuple[int, list[int]]] = []
+    for i, part in enumerate(page_parts):
+        w, h, _t = geometry[i]
+        if runs and runs[-1][0] == part and (geometry[runs[-1][1][-1]][0] > geometry[runs[-1][1][-1]][1]) == (w > h):
+            runs[-1][1].append(i)
+        else:
+            runs.append((part, [i]))
+    first = True
+    for part, idx in runs:
+        w, h, _t = geometry[idx[0]]
+        pages = {i + 1 for i in idx}
+        body = [ln for ln in doc.lines if ln.page in pages and ln.area == "body"]
+        sec = Section(
+            part=part,
+            width=w,
+            height=h,
+            exact=False,
+            has_table=any(geometry[i][2] for i in idx),
+            where=_pages_label(idx),
+        )
+        if body:
+            sec.left = _edge([ln.x0 or 0 for ln in body], low=True)
+            sec.right = w - _edge([ln.x1 or 0 for ln in body], low=False)
+            sec.top = min(
+                min(ln.y or 0 for ln in body if ln.page == p) for p in pages if any(ln.page == p for ln in body)
+            )
+            full = []
+            for p in sorted(pages):
+                if p + 1 in pages:
+                    on = [ln for ln in body if ln.page == p]
+                    if on:
+                        full.append(h - max((ln.y or 0) + (ln.size or 12) / MM for ln in on))
+            sec.bottom = min(full) if full else None
+            if first:
+                doc.text_left = sec.left
+                doc.text_width = w - sec.left - sec.right
+                first = False
+        doc.sections.append(sec)
+
+
+def _pages_label(idx: list[int]) -> str:
+    if len(idx) == 1:
+        return _("page {n}", n=idx[0] + 1)
+    return _("pages {a}–{b}", a=idx[0] + 1, b=idx[-1] + 1)
+
+
+def _edge(values: list[float], *, low: bool) -> float:
+    """The text's edge: the outermost position shared by at least three lines (justified
+    text), else the outermost position."""
+    rounded = Counter(round(v * 2) / 2 for v in values)
+    ordered = sorted(rounded, reverse=not low)
+    for v in ordered:
+        near = sum(n for k, n in rounded.items() if abs(k - v) <= 0.6)
+        if near >= 3:
+            close = [x for x in values if abs(x - v) <= 0.6]
+            return min(close) if low else max(close)
+    return min(values) if low else max(values)
+
+
+def _numbering(doc: Document, page_parts: list[int]) -> None:
+    for part in sorted(set(page_parts)):
+        pages = [i + 1 for i, p in enumerate(page_parts) if p == part]
+        num = Numbering(part=part, pages=len(pages))
+        found: list[str] = []
+        numbers = {}
+        for k, p in enumerate(pages, start=1):
+            header = [ln for ln in doc.lines if ln.page == p and ln.area == "page-header" and _DIGITS.match(ln.text)]
+            footer = [ln for ln in doc.lines if ln.page == p and ln.area == "page-footer" and _DIGITS.match(ln.text)]
+            numbers[k] = (header, footer)
+            if header or footer:
+                found.append(f"p.{p}: {(header or footer)[0].text}")
+        first_h, first_f = numbers[1]
+        num.on_first = bool(first_h or first_f)
+        later = {k: v for k, v in numbers.items() if k > 1}
+        if later:
+            header_shown = [k for k, (h, _f) in later.items() if h]
+            num.shown = len(header_shown) == len(later)
+            num.in_top_margin = not any(f for _h, f in later.values()) and bool(header_shown)
+            shown = [(k, (h or f)[0]) for k, (h, f) in later.items() if h or f]
+            num.sequence_ok = all(ln.text == str(k) for k, ln in shown) if shown else None
+            num.restarts = num.sequence_ok
+            sec = next((s for s in doc.sections if s.part == part), None)
+            centres = []
+            for _k, ln in shown:
+                if sec and sec.left is not None and sec.right is not None and ln.centre is not None:
+                    area_centre = (sec.left + sec.width - sec.right) / 2
+                    centres.append(min(abs(ln.centre - area_centre), abs(ln.centre - sec.width / 2)))
+            num.centred = all(c <= 3 for c in centres) if centres else None
+            num.sizes = frozenset(ln.size for _k, ln in shown if ln.size)
+            num.italic = any(ln.italic for _k, ln in shown) if shown else None
+        num.found = ", ".join(found) if found else _("no page numbers")
+        doc.numbering.append(num)
