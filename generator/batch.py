@@ -25,6 +25,7 @@ from . import __version__
 from .atomic import atomic_write_bytes
 from .copies import ProvinceCopy, plan_copies
 from .errors import InputError
+from .i18n import _, translate
 from .locking import folder_lock
 from .manifest import Entry, Manifest, digest, file_digest
 from .model import Dispatch
@@ -75,10 +76,12 @@ class BatchResult:
     dry_run: bool = False
 
     def summary(self) -> str:
-        verb = "would write" if self.dry_run else "wrote"
-        moved = "would archive" if self.dry_run else "archived"
-        return (f"{verb} {len(self.written)}, unchanged {len(self.unchanged)}, "
-                f"{moved} {len(self.archived)}, in {self.seconds:.1f} s")
+        message = (
+            "would write {written}, unchanged {unchanged}, would archive {archived}, in {seconds} s"
+            if self.dry_run else "wrote {written}, unchanged {unchanged}, archived {archived}, in {seconds} s"
+        )
+        return _(message, written=len(self.written), unchanged=len(self.unchanged),
+                 archived=len(self.archived), seconds=f"{self.seconds:.1f}")
 
 
 def _versions(fmt: str) -> dict[str, str]:
@@ -176,16 +179,17 @@ def plan_changes(old: dict[str, dict[str, str]], new: dict[str, dict[str, str]])
         if clusters_old[name] != clusters_new[name]:
             lines.append(f"{name}: {_range(clusters_old[name])} -> {_range(clusters_new[name])}")
     for name in sorted(set(clusters_new) - set(clusters_old), key=_natural):
-        lines.append(f"{name}: new, {_range(clusters_new[name])}")
+        lines.append(f"{name}: " + _("new, {range}", range=_range(clusters_new[name])))
     for name in sorted(set(clusters_old) - set(clusters_new), key=_natural):
-        lines.append(f"{name}: removed")
+        lines.append(f"{name}: " + _("removed"))
     for code in sorted(set(old) & set(new)):
         if old[code]["cluster"] != new[code]["cluster"]:
             lines.append(f"{new[code]['name']}: {old[code]['cluster']} -> {new[code]['cluster']}")
     for code in sorted(set(new) - set(old)):
-        lines.append(f"{new[code]['name']}: added to {new[code]['cluster']}")
+        lines.append(f"{new[code]['name']}: " + _("added to {cluster}", cluster=new[code]["cluster"]))
     for code in sorted(set(old) - set(new)):
-        lines.append(f"{old[code]['name']}: removed from the plan (was in {old[code]['cluster']})")
+        lines.append(f"{old[code]['name']}: "
+                     + _("removed from the plan (was in {cluster})", cluster=old[code]["cluster"]))
     return lines
 
 
@@ -371,11 +375,22 @@ def _render_one(index: int) -> list[tuple[str, str]]:
 
 def report_text(result: BatchResult) -> str:
     """The change report as a clerk reads it."""
-    lines = ["Schedule changes:"] + [f"  {c}" for c in result.plan_changes or ["none"]]
-    lines += ["Written:"] + [f"  {n} ({why})" for n, why in result.written] if result.written else ["Written: none"]
-    lines += ["Archived:"] + [f"  {n} -> {ARCHIVE}/" for n in result.archived] if result.archived else []
+    lines = [_("Schedule changes:")] + [f"  {c}" for c in result.plan_changes or [_("none")]]
+    if result.written:
+        lines += [_("Written:")] + [f"  {n} ({_why(why)})" for n, why in result.written]
+    else:
+        lines += [_("Written: none")]
+    lines += [_("Archived:")] + [f"  {n} -> {ARCHIVE}/" for n in result.archived] if result.archived else []
     lines.append(result.summary())
     return "\n".join(lines) + "\n"
+
+
+def _why(reason: str) -> str:
+    """Why an output was written, in the user's language (report.json keeps the English)."""
+    if reason.startswith("changed: "):
+        parts = reason.removeprefix("changed: ").split(", ")
+        return _("changed: {parts}", parts=", ".join(translate(p) for p in parts))
+    return translate(reason)
 
 
 def write_report(folder: Path, result: BatchResult) -> None:
@@ -407,8 +422,8 @@ class PrintResult:
     unchanged: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        made = ", ".join(f"{n} ({why})" for n, why in self.written) or "nothing"
-        return f"print files: wrote {made}; unchanged {len(self.unchanged)}"
+        made = ", ".join(f"{n} ({_why(why)})" for n, why in self.written) or _("nothing")
+        return _("print files: wrote {made}; unchanged {unchanged}", made=made, unchanged=len(self.unchanged))
 
 
 def run_print(
@@ -440,7 +455,7 @@ def _run_print(
     jobs: list[tuple[str, list[tuple[str, str]], dict[str, Any]]] = []
     if annex_copies is not None:
         if own_annex or not dispatch.plan:
-            raise InputError(["--annex-only needs the copies to share one annex (per_province.highlight: false)."])
+            raise InputError([_("--annex-only needs the copies to share one annex (per_province.highlight: false).")])
         jobs.append((f"{PRINT_DIR}/{ANNEX_STEM}-x{annex_copies}.pdf",
                      [("Phụ lục", f"{ANNEX_STEM}.pdf")], {"annex_copies": annex_copies}))
     else:
@@ -452,7 +467,8 @@ def _run_print(
         entries = [manifest.outputs.get(f) for _, f in parts]
         missing = [f for (_, f), e in zip(parts, entries, strict=True) if e is None or not (folder / f).is_file()]
         if missing:
-            raise InputError([f"{folder}: {missing[0]} is missing: run `congvan batch --per-province` first."])
+            raise InputError([f"{folder}: " + _("{file} is missing: run `congvan batch --per-province` first.",
+                                                 file=missing[0])])
         inputs = {"files": digest([(f, e.sha256) for (_, f), e in zip(parts, entries, strict=True)]),  # type: ignore[union-attr]
                   "options": digest(options), "software": software}
         entry = manifest.outputs.get(name)
