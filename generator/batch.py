@@ -428,7 +428,7 @@ class PrintResult:
 
 def run_print(
     dispatch: Dispatch, folder: Path, *, formats: list[str], index: bool = False,
-    annex_copies: int | None = None,
+    annex_copies: int | None = None, jobs: int = 1,
 ) -> PrintResult:
     """Build the print-ready files of a batch already brought up to date in ``folder``.
 
@@ -438,32 +438,33 @@ def run_print(
     Copies that share the annex do not repeat it: with ``annex_copies``, instead
     ``print/phu-luc-x<N>.pdf`` is the annex alone, N times. A print file is made again only
     when a file in it, or an option, changed (recorded in the manifest like the copies).
+    With ``jobs`` above 1, the PDF and the DOCX are made at the same time in two processes.
     """
     with folder_lock(folder):
-        return _run_print(dispatch, folder, formats=formats, index=index, annex_copies=annex_copies)
+        return _run_print(dispatch, folder, formats=formats, index=index, annex_copies=annex_copies, jobs=jobs)
 
 
 def _run_print(
-    dispatch: Dispatch, folder: Path, *, formats: list[str], index: bool, annex_copies: int | None
+    dispatch: Dispatch, folder: Path, *, formats: list[str], index: bool, annex_copies: int | None,
+    jobs: int = 1,
 ) -> PrintResult:
-    from . import printing
-
     manifest = Manifest.load(folder)
     own_annex = dispatch.per_province.highlight
     copies = plan_copies(dispatch)
     result = PrintResult()
-    jobs: list[tuple[str, list[tuple[str, str]], dict[str, Any]]] = []
+    files: list[tuple[str, list[tuple[str, str]], dict[str, Any]]] = []
     if annex_copies is not None:
         if own_annex or not dispatch.plan:
             raise InputError([_("--annex-only needs the copies to share one annex (per_province.highlight: false).")])
-        jobs.append((f"{PRINT_DIR}/{ANNEX_STEM}-x{annex_copies}.pdf",
+        files.append((f"{PRINT_DIR}/{ANNEX_STEM}-x{annex_copies}.pdf",
                      [("Phụ lục", f"{ANNEX_STEM}.pdf")], {"annex_copies": annex_copies}))
     else:
         for fmt in formats:
             parts = [(c.recipient, f"{c.stem}.{fmt}") for c in copies]
-            jobs.append((f"{PRINT_DIR}/{PRINT_STEM}.{fmt}", parts, {"index": index and fmt == "pdf"}))
+            files.append((f"{PRINT_DIR}/{PRINT_STEM}.{fmt}", parts, {"index": index and fmt == "pdf"}))
     software = digest({n: _version(n) for n in ("congvan", "pikepdf", "python-docx", "weasyprint")})
-    for name, parts, options in jobs:
+    todo: list[tuple[str, list[tuple[str, str]], dict[str, Any], dict[str, str], str]] = []
+    for name, parts, options in files:
         entries = [manifest.outputs.get(f) for _, f in parts]
         missing = [f for (_, f), e in zip(parts, entries, strict=True) if e is None or not (folder / f).is_file()]
         if missing:
@@ -476,21 +477,48 @@ def _run_print(
         if not reason:
             result.unchanged.append(name)
             continue
-        blobs = {f: (folder / f).read_bytes() for f in dict.fromkeys(f for _, f in parts)}
-        if name.endswith(".docx"):
-            data = printing.print_docx([blobs[f] for _, f in parts])
-        elif "annex_copies" in options:
-            data = printing.annex_copies_pdf(blobs[f"{ANNEX_STEM}.pdf"], options["annex_copies"])
-        else:
-            data = printing.print_pdf([(label, blobs[f]) for label, f in parts], index=options["index"],
-                                      title=dispatch.subject)
-        atomic_write_bytes(folder / name, data)
-        import hashlib
+        todo.append((name, parts, options, inputs, reason))
+    made = _make_print_files(folder, [(name, parts, options) for name, parts, options, _i, _r in todo],
+                             title=dispatch.subject, jobs=jobs)
+    import hashlib
 
+    # Written only once every file is made: an error in one leaves all as they were.
+    for (name, _parts, _options, inputs, reason), data in zip(todo, made, strict=True):
+        atomic_write_bytes(folder / name, data)
         manifest.outputs[name] = Entry(inputs, hashlib.sha256(data).hexdigest(), {"print": True})
         result.written.append((name, reason))
     manifest.save(folder)
     return result
+
+
+def _make_print_files(
+    folder: Path, files: list[tuple[str, list[tuple[str, str]], dict[str, Any]]], *, title: str, jobs: int
+) -> list[bytes]:
+    """The bytes of each print file, made side by side in forked processes when ``jobs`` > 1."""
+    _WORK.update(print_folder=folder, print_files=files, print_title=title)
+    try:
+        if jobs <= 1 or len(files) <= 1:
+            return [_make_print_file(i) for i in range(len(files))]
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(files))) as pool:
+            return pool.map(_make_print_file, range(len(files)))
+    finally:
+        _WORK.clear()
+
+
+def _make_print_file(index: int) -> bytes:
+    from . import printing
+
+    folder: Path = _WORK["print_folder"]
+    name, parts, options = _WORK["print_files"][index]
+    blobs = {f: (folder / f).read_bytes() for f in dict.fromkeys(f for _, f in parts)}
+    if name.endswith(".docx"):
+        return printing.print_docx([blobs[f] for _, f in parts])
+    if "annex_copies" in options:
+        return printing.annex_copies_pdf(blobs[f"{ANNEX_STEM}.pdf"], options["annex_copies"])
+    return printing.print_pdf([(label, blobs[f]) for label, f in parts], index=options["index"],
+                              title=_WORK["print_title"])
 
 
 def _print_reason(path: Path, entry: Entry | None, inputs: dict[str, str]) -> str:

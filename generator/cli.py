@@ -196,10 +196,11 @@ def print_(dispatch: Path, formats: list[str], index: bool, annex_only: bool, co
     model = _load(dispatch, templates)
     folder = out_dir or Path("output") / dispatch.stem
     needed = ["pdf"] if annex_only else formats
+    jobs = jobs or _default_jobs()
     result = _with_progress(lambda progress: run_batch(
-        model, folder, formats=needed, jobs=jobs or _default_jobs(), progress=progress), 0, model)
+        model, folder, formats=needed, jobs=jobs, progress=progress), 0, model)
     click.echo(report_text(result), nl=False)
-    printed = run_print(model, folder, formats=needed, index=index, annex_copies=copies)
+    printed = run_print(model, folder, formats=needed, index=index, annex_copies=copies, jobs=jobs)
     click.echo(printed.summary())
 
 

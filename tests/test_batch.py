@@ -205,6 +205,12 @@ def test_print_files_start_every_copy_on_an_odd_page_and_are_remade_only_on_chan
     dispatch = load_dispatch(example_dir / "cong-van.yaml")
     first = run_print(dispatch, folder, formats=["pdf", "docx"], index=True)
     assert [n for n, _ in first.written] == ["print/in-tat-ca.pdf", "print/in-tat-ca.docx"]
+    # made side by side in two processes: the same bytes
+    parallel = tmp_path / "parallel"
+    shutil.copytree(batch_dir, parallel, copy_function=shutil.copy2)
+    run_print(dispatch, parallel, formats=["pdf", "docx"], index=True, jobs=2)
+    for name in ("in-tat-ca.pdf", "in-tat-ca.docx"):
+        assert (parallel / "print" / name).read_bytes() == (folder / "print" / name).read_bytes(), name
     reader = Pypdf(folder / "print" / "in-tat-ca.pdf")
     marks = [o for o in reader.outline if o.title != "DANH SÁCH BẢN IN".capitalize()]
     starts = [reader.get_destination_page_number(o) for o in marks]
