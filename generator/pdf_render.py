@@ -26,6 +26,7 @@ import logging
 import os
 import sys
 import tempfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,8 +35,8 @@ from urllib.parse import unquote
 from . import fonts, measures
 from .atomic import atomic_write_bytes
 from .errors import RenderError
-from .model import Dispatch
 from .i18n import _
+from .model import Dispatch
 from .resources import TEMPLATES_DIR, qr_cache_dir
 from .view import AnnexView, DispatchView, build_view
 
@@ -88,6 +89,7 @@ class PdfRenderer:
 
         self._wp = _weasyprint()
         _parse_our_fonts_once()
+        _compress_large_streams_once()
         from weasyprint.text.fonts import FontConfiguration
 
         self._env = _environment(templates)
@@ -174,7 +176,63 @@ def _parse_our_fonts_once() -> None:
         wp_fonts.TTFont = parse
 
 
+@functools.lru_cache(maxsize=1)
+def _compress_large_streams_once() -> None:
+    """Let pydyf compress each large stream (our embedded faces) once per process.
+
+    Every PDF embeds the same four faces, and pydyf compresses each again at level 9
+    for every document (about 40 ms a copy). pydyf's ``zlib`` is given a stand-in
+    that hands back the compressed bytes of an input it has already compressed; zlib
+    is deterministic, so the output is the same, byte for byte.
+    """
+    import pydyf
+
+    if getattr(pydyf, "zlib", None) is zlib:
+        pydyf.zlib = _ZlibWithMemory()  # type: ignore[attr-defined]
+
+
+class _ZlibWithMemory:
+    """:mod:`zlib` for pydyf: the same functions, remembering large inputs' results."""
+
+    #: Inputs from this size are remembered (a face is ~80 kB; page streams are smaller).
+    LARGE = 48 * 1024
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[bytes, tuple[Any, ...]], bytes] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(zlib, name)
+
+    def compressobj(self, *args: Any, **kwargs: Any) -> Any:
+        return _Compressor(self, (args, tuple(sorted(kwargs.items()))), zlib.compressobj(*args, **kwargs))
+
+
+class _Compressor:
+    """A ``zlib.compressobj`` whose large input is compressed whole on ``compress``."""
+
+    def __init__(self, memory: _ZlibWithMemory, settings: tuple[Any, ...], real: Any) -> None:
+        self._memory, self._settings, self._real = memory, settings, real
+        self._done = False
+
+    def compress(self, data: bytes) -> bytes:
+        if self._done or len(data) < _ZlibWithMemory.LARGE:
+            return bytes(self._real.compress(data))
+        import hashlib
+
+        key = (hashlib.sha256(data).digest(), self._settings)
+        kept = self._memory._kept
+        if key not in kept:
+            if len(kept) >= 32:
+                kept.clear()
+            kept[key] = self._real.compress(data) + self._real.flush()
+        self._done = True
+        return kept[key]
+
+    def flush(self, *args: Any) -> bytes:
+        return b"" if self._done else bytes(self._real.flush(*args))
+
 class _ParsedFace:
+
     """One of our faces as WeasyPrint's font dictionary reads it, with the answers kept.
 
     WeasyPrint asks a parsed font for the width of every glyph
@@ -280,7 +338,7 @@ def weasyprint_problems(what: str) -> Iterator[None]:
             "{what} could not be made: {where}the template asks for {url}, which was not "
             "fetched: {why}. A template may use only the project's fonts, the dispatch's images "
             "and the files in its own templates folder: no other file, no network.",
-            what=what, where=exc.where, url=exc.short_url, why=exc.why)) from None
+            what=_(what), where=exc.where, url=exc.short_url, why=exc.why)) from None
     except wp.urls.FatalURLFetchingError as exc:
         raise RenderError(f"{what} could not be made: {exc} ({exc.__cause__})") from None
     finally:
