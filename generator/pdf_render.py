@@ -104,6 +104,8 @@ class PdfRenderer:
         with self._errors():
             self._css = self._wp.CSS(string=css, url_fetcher=self._fetcher, font_config=self._font_config)
         self._annexes: dict[str, Any] = {}
+        #: Images by URL (QR codes, signature), read and decoded once for all copies.
+        self._images: dict[str, Any] = {}
 
     def render(self, view: DispatchView, *, author: str) -> bytes:
         """The PDF of ``view``: the dispatch's pages, then each annex's."""
@@ -137,7 +139,7 @@ class PdfRenderer:
 
     def _layout(self, html: str, template: str) -> Any:
         document = self._wp.HTML(string=html, base_url=self._base[template], url_fetcher=self._fetcher)
-        return document.render(stylesheets=[self._css], font_config=self._font_config)
+        return document.render(stylesheets=[self._css], font_config=self._font_config, cache=self._images)
 
     def _errors(self) -> contextlib.AbstractContextManager[None]:
         return weasyprint_problems("the PDF")
