@@ -197,11 +197,34 @@ def _check_url(value: str) -> str:
     return value
 
 
+def _fits_the_printed_qr(value: str) -> str:
+    """Refuse an address whose QR code would be too fine to scan at the printed size.
+
+    The longer the text, the more modules the code needs; printed at a fixed
+    :data:`~generator.measures.PAGE` ``qr_size``, each module gets smaller. Below
+    :data:`~generator.qr.MIN_MODULE_MM` a phone no longer reads a printed or
+    photocopied code reliably.
+    """
+    from . import qr
+
+    problem = qr.too_fine(value)
+    if problem is not None:
+        modules, module_mm, longest = problem
+        raise ValueError(_(
+            "this address is {length} characters: its QR code would have {modules} modules across, "
+            "{module} mm each when printed {size} mm wide, too fine to scan (at least {minimum} mm). "
+            "Use a shorter address (at most {longest} characters), such as a short link.",
+            length=len(value.encode("utf-8")), modules=modules, module=f"{module_mm:.2f}",
+            size=f"{qr.printed_size_mm():g}", minimum=f"{qr.MIN_MODULE_MM:g}", longest=longest,
+        ))
+    return value
+
+
 class QRCode(_Model):
     """A QR code printed after the closing, with its caption under it."""
 
     caption: Text
-    url: Annotated[Text, AfterValidator(_check_url)]
+    url: Annotated[Text, AfterValidator(_check_url), AfterValidator(_fits_the_printed_qr)]
 
 
 _PREFIXES = ("KT.", "TM.", "TL.", "TUQ.", "Q.")

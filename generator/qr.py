@@ -24,6 +24,53 @@ BORDER = 4
 SCALE = 10
 
 
+#: The smallest printed module a phone camera reads reliably from paper and from a
+#: photocopy (ISO/IEC 18004 leaves it to the application; 0.33 mm is the common
+#: floor for print, taken with a margin for copies).
+MIN_MODULE_MM = 0.35
+
+
+def printed_size_mm() -> float:
+    """The width the dispatch prints each QR code at, quiet zone included."""
+    from .measures import PAGE
+
+    return float(PAGE.qr_size)
+
+
+def too_fine(content: str) -> tuple[int, float, int] | None:
+    """``None`` if ``content``'s code scans at the printed size; else (modules across,
+    module size in mm, the longest content in bytes that would still fit)."""
+    import segno
+
+    try:
+        code = segno.make(content, error=ERROR, micro=False)
+    except segno.DataOverflowError:
+        modules = 177 + 2 * BORDER  # beyond version 40: more than any code holds
+    else:
+        modules = code.symbol_size(scale=1, border=BORDER)[0]
+    module_mm = printed_size_mm() / modules
+    if module_mm >= MIN_MODULE_MM:
+        return None
+    return modules, module_mm, _longest_that_fits()
+
+
+def _longest_that_fits() -> int:
+    """Bytes a code of the largest version that scans at the printed size holds (level M)."""
+    import segno
+
+    version = max(v for v in range(1, 41) if printed_size_mm() / (17 + 4 * v + 2 * BORDER) >= MIN_MODULE_MM)
+    low, high = 1, 3000
+    while low < high:  # the longest byte string that still fits that version
+        mid = (low + high + 1) // 2
+        try:
+            segno.make("a" * mid, error=ERROR, micro=False, version=version, boost_error=False)
+        except segno.DataOverflowError:
+            high = mid - 1
+        else:
+            low = mid
+    return low
+
+
 def qr_image(content: str) -> Path:
     """The cached PNG encoding ``content``, made now if it is not there yet."""
     key = hashlib.sha256(f"{content}\0{ERROR}\0{BORDER}\0{SCALE}".encode()).hexdigest()[:20]

@@ -106,6 +106,19 @@ def test_invalid_values_are_explained(tmp_path, replace, by, expected):
     assert message.startswith(str(tmp_path / "cv.yaml") + ":")
 
 
+def test_a_qr_address_too_long_to_scan_at_the_printed_size_is_refused(tmp_path):
+    from generator import qr
+
+    longest = qr._longest_that_fits()
+    base = "https://onetouch.mic.gov.vn/"
+    fits = base + "a" * (longest - len(base))
+    load_text(tmp_path, EXAMPLE_TEXT.replace("url: https://onetouch.mic.gov.vn", f"url: {fits}", 1))
+    message = error_of(tmp_path, EXAMPLE_TEXT.replace("url: https://onetouch.mic.gov.vn", f"url: {fits}a", 1))
+    assert ".url: this address is" in message
+    assert f"too fine to scan (at least 0.35 mm). Use a shorter address (at most {longest} characters)" in message
+    assert message.startswith(str(tmp_path / "cv.yaml") + ":")
+
+
 def test_deadline_must_appear_in_its_text(tmp_path):
     message = error_of(tmp_path, EXAMPLE_TEXT.replace("ngày {deadline}.", "ngày 9/9/2022."))
     assert "deadline is set but the text never shows it: write {deadline}" in message
