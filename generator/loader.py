@@ -58,6 +58,7 @@ def parse_dispatch(text: str, *, source: Path) -> Dispatch:
         problems = [_describe(err, data, source, sources) for err in errors]
         raise InputError(problems, file=str(source)) from None
     missing = fonts.uncovered(dispatch.model_dump(exclude={"signer": {"signature_image", "seal_image"}}))
+    missing += dispatch.date_problems()
     missing += copies.plan_problems(dispatch)
     if missing:
         problems = [_place(loc, what, data, source, sources) for loc, what in missing]

@@ -516,3 +516,25 @@ class Dispatch(_Model):
             if annex.plan is not None:
                 return annex.plan
         return None
+
+    def date_problems(self) -> list[tuple[tuple[str | int, ...], str]]:
+        """Dates whose year cannot be this dispatch's: (field path, what is wrong).
+
+        A deadline or a plan date falls in the dispatch's year, or in the next one (a
+        plan sent in December reaches into January). Anything else is nearly always a
+        year left over from an older dispatch the text was copied from.
+        """
+        year = self.date.year
+        dates: list[tuple[tuple[str | int, ...], dt.date]] = [
+            (("body", "directives", i, "deadline"), d.deadline)
+            for i, d in enumerate(self.body.directives) if d.deadline is not None
+        ]
+        for a, annex in enumerate(self.annexes):
+            for c, cluster in enumerate(annex.plan.clusters if annex.plan else []):
+                dates += [(("annexes", a, "plan", "clusters", c, "start"), cluster.start),
+                          (("annexes", a, "plan", "clusters", c, "end"), cluster.end)]
+        return [
+            (loc, _("{date} is in {year}, but the dispatch is dated {own}: write a date of {own} or {next}",
+                    date=f"{when.day}/{when.month}/{when.year}", year=when.year, own=year, next=year + 1))
+            for loc, when in dates if not year <= when.year <= year + 1
+        ]

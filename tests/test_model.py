@@ -119,6 +119,23 @@ def test_a_qr_address_too_long_to_scan_at_the_printed_size_is_refused(tmp_path):
     assert message.startswith(str(tmp_path / "cv.yaml") + ":")
 
 
+def test_a_year_left_over_from_an_older_dispatch_is_caught(tmp_path):
+    message = error_of(tmp_path, EXAMPLE_TEXT.replace("deadline: 2022-09-09", "deadline: 2021-09-09", 1))
+    assert "body.directives.2.deadline: 9/9/2021 is in 2021, but the dispatch is dated 2022" in message
+    line = EXAMPLE_TEXT.splitlines().index("      deadline: 2022-09-09") + 1
+    assert message.startswith(f"{tmp_path / 'cv.yaml'}:{line}:")
+    # in the plan file: the row and column of the cell
+    plan = tmp_path / "ke-hoach.csv"
+    plan.write_text((EXAMPLE.parent / "ke-hoach.csv").read_text(encoding="utf-8").replace(
+        "5,Cụm 5,12/9/2022,30/9/2022", "5,Cụm 5,12/9/2012,30/9/2022"), encoding="utf-8")
+    message = error_of(tmp_path, EXAMPLE_TEXT)
+    assert "ke-hoach.csv:row 6 (column" in message and "12/9/2012 is in 2012" in message
+    # the next year is fine: a plan sent in December reaches into January
+    plan.write_text((EXAMPLE.parent / "ke-hoach.csv").read_text(encoding="utf-8").replace(
+        "5,Cụm 5,12/9/2022,30/9/2022", "5,Cụm 5,12/9/2022,30/1/2023"), encoding="utf-8")
+    load_text(tmp_path, EXAMPLE_TEXT)
+
+
 def test_deadline_must_appear_in_its_text(tmp_path):
     message = error_of(tmp_path, EXAMPLE_TEXT.replace("ngày {deadline}.", "ngày 9/9/2022."))
     assert "deadline is set but the text never shows it: write {deadline}" in message
