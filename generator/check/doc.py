@@ -103,6 +103,8 @@ class Section:
     left: float | None = None
     right: float | None = None
     exact: bool = True
+    #: Sides whose estimate is only a bound (text may stop short of the margin).
+    loose: set[str] = field(default_factory=set)
     has_table: bool | None = None
     where: str = ""
 

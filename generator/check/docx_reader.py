@@ -180,6 +180,8 @@ class _Reader:
         settings = document.settings.element.find(q("defaultTabStop"))
         self.default_tab = (_twips(settings, "val") or 720) * TWIP_MM
         self.section_tables: dict[int, bool] = {}
+        self.tables = 0
+        self.paragraphs = 0
 
     # -- geometry -------------------------------------------------------------------
     def _page(self, index: int) -> tuple[float, float, float, float, float, float]:
@@ -212,7 +214,8 @@ class _Reader:
             if child.tag == q("p"):
                 self._paragraph(child, box or self._container(), cell)
             elif child.tag == q("tbl"):
-                self.section_tables[self.section] = True
+                if _data_table(child):
+                    self.section_tables[self.section] = True
                 self._table(child, box or self._container(), depth)
             elif child.tag == q("sdt"):
                 content = child.find(q("sdtContent"))
@@ -232,7 +235,9 @@ class _Reader:
         x = box[0] + indent
         if jc is not None and jc.get(q("val")) == "center" and total:
             x = (box[0] + box[1]) / 2 - total / 2
-        tid = id(tbl)
+        # Counters, not id(): lxml's element proxies come and go, and ids are reused.
+        self.tables += 1
+        tid = self.tables
         for r, tr in enumerate(tbl.findall(q("tr"))):
             col = 0
             for c, tc in enumerate(tr.findall(q("tc"))):
@@ -240,7 +245,15 @@ class _Reader:
                 span = 1
                 if tcpr is not None and tcpr.find(q("gridSpan")) is not None:
                     span = int(_twips(tcpr.find(q("gridSpan")), "val") or 1)
-                if grid:
+                tcw = tcpr.find(q("tcW")) if tcpr is not None else None
+                if tcw is not None and tcw.get(q("type")) in (None, "dxa") and _twips(tcw, "w"):
+                    # The width set on the cells (what python-docx and Word set), else the grid.
+                    widths = [
+                        (_twips(c2.find(f"{q('tcPr')}/{q('tcW')}"), "w") or 0) * TWIP_MM for c2 in tr.findall(q("tc"))
+                    ]
+                    x0 = x + sum(widths[:c])
+                    x1 = x0 + widths[c]
+                elif grid:
                     x0 = x + sum(grid[:col])
                     x1 = x + sum(grid[: col + span])
                 else:
@@ -276,7 +289,8 @@ class _Reader:
         tabs = self._tabs(sources)
         runs = list(self._runs(p, style_id))
         x0c, x1c = box[0] + left, box[1] - right
-        pid = id(p)
+        self.paragraphs += 1
+        pid = self.paragraphs
         border = self._border(sources)
         text_lines = _split(runs)
         made: list[Line] = []
@@ -589,6 +603,17 @@ def _page_field(story: Any, reader: _Reader) -> dict[str, Any] | None:
             "italic": any(f.italic for f in formats),
         }
     return None
+
+
+def _data_table(tbl: Any) -> bool:
+    """A table of data (ruled, or of three rows or more), not a borderless layout grid."""
+    if len(tbl.findall(q("tr"))) >= 3:
+        return True
+    for tag in ("tblBorders", "tcBorders"):
+        for borders in tbl.iter(q(tag)):
+            if any(b.get(q("val")) not in (None, "nil", "none") for b in borders):
+                return True
+    return False
 
 
 def _split(runs: list[_Run]) -> list[list[list[_Run]]]:

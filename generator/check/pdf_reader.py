@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections import Counter
 
 from ..i18n import _
 from .doc import CheckReadError, Document, HRule, Line, Numbering, Section
@@ -221,8 +220,13 @@ def _sections(doc: Document, page_parts: list[int], geometry: list[tuple[float, 
             where=_pages_label(idx),
         )
         if body:
-            sec.left = _edge([ln.x0 or 0 for ln in body], low=True)
-            sec.right = w - _edge([ln.x1 or 0 for ln in body], low=False)
+            # Text never runs into the left margin; the right edge is only known where
+            # justified lines reach it (two lines or more).
+            sec.left = min(ln.x0 or 0 for ln in body)
+            right_edge = max(ln.x1 or 0 for ln in body)
+            sec.right = w - right_edge
+            if sum(1 for ln in body if (ln.x1 or 0) >= right_edge - 1) < 2:
+                sec.loose.add("right")
             sec.top = min(
                 min(ln.y or 0 for ln in body if ln.page == p) for p in pages if any(ln.page == p for ln in body)
             )
@@ -235,7 +239,7 @@ def _sections(doc: Document, page_parts: list[int], geometry: list[tuple[float, 
             sec.bottom = min(full) if full else None
             if first:
                 doc.text_left = sec.left
-                doc.text_width = w - sec.left - sec.right
+                doc.text_width = w - sec.left - (min(sec.right, 20) if "right" in sec.loose else sec.right)
                 first = False
         doc.sections.append(sec)
 
@@ -244,19 +248,6 @@ def _pages_label(idx: list[int]) -> str:
     if len(idx) == 1:
         return _("page {n}", n=idx[0] + 1)
     return _("pages {a}–{b}", a=idx[0] + 1, b=idx[-1] + 1)
-
-
-def _edge(values: list[float], *, low: bool) -> float:
-    """The text's edge: the outermost position shared by at least three lines (justified
-    text), else the outermost position."""
-    rounded = Counter(round(v * 2) / 2 for v in values)
-    ordered = sorted(rounded, reverse=not low)
-    for v in ordered:
-        near = sum(n for k, n in rounded.items() if abs(k - v) <= 0.6)
-        if near >= 3:
-            close = [x for x in values if abs(x - v) <= 0.6]
-            return min(close) if low else max(close)
-    return min(values) if low else max(values)
 
 
 def _numbering(doc: Document, page_parts: list[int]) -> None:

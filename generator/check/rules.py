@@ -369,7 +369,7 @@ def page_margins(c: Ctx) -> Out:
             if s.exact:
                 if not _in(v, (lo, hi), 0.1):
                     bad.append(k)
-            elif k in ("left", "right"):
+            elif k in ("left", "right") and k not in s.loose:
                 if not _in(v, (lo, hi), p.tolerance_mm + 0.3):
                     bad.append(k)
             else:
@@ -748,7 +748,7 @@ def agency_name(c: Ctx) -> Out:
 
 def agency_rule(c: Ctx) -> Out:
     asks = _("a solid rule under the agency name, 1/3 to 1/2 of its line, centred")
-    bold = [ln for ln in c.agency if ln.bold] or c.agency
+    bold = [ln for ln in c.agency if ln.bold] or c.agency[-1:]
     if not bold:
         return [(NOT_EVALUATED, "—", _("agency name not found"), asks)]
     return _rule_check(c, bold, c.p.agency_rule, asks, _("agency name"))
@@ -986,7 +986,7 @@ def _paragraphs(c: Ctx) -> list[_Para]:
         prev = body[i - 1] if i else None
         same_page = prev is not None and prev.page == ln.page and ln.y is not None and prev.y is not None
         continued = False
-        if same_page and paras and abs((prev.x1 or 0) - right) <= 1.0:  # type: ignore[union-attr]
+        if prev is not None and paras and abs((prev.x1 or 0) - right) <= 1.0:
             head = paras[-1].lines[0]
             x, px, hx = ln.x0 or 0, prev.x0 or 0, head.x0 or 0  # type: ignore[union-attr]
             continued = x < hx - 1 or (abs(x - px) <= 0.5 and (len(paras[-1].lines) > 1 or hx <= c.doc.text_left + 1))
