@@ -9,7 +9,7 @@ import json
 
 import docx
 import pytest
-from conftest import EXAMPLE, FIXTURES
+from conftest import FIXTURES
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -285,6 +285,7 @@ def _annex_reference(v):
 PDF_BREAKS = [
     ("page.size", "second", "@page { size: 216mm 279mm }", None),
     ("page.margins", "second", "@page { margin-left: 25mm }", None),
+    ("page.orientation", "second", "@page { size: A4 landscape }", None),
     ("page.numbers", "second", "@page :first { @top-center { content: counter(page) } }", None),
     ("font.family", "example", f'@font-face {{ font-family: Arial; src: url("file://{ARIAL}") }} .body p {{ font-family: Arial }}', None),
     ("font.colour", "second", ".body p { color: #0000ff }", None),

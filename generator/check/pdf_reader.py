@@ -276,8 +276,13 @@ def _numbering(doc: Document, page_parts: list[int]) -> None:
             centres = []
             for _k, ln in shown:
                 if sec and sec.left is not None and sec.right is not None and ln.centre is not None:
-                    area_centre = (sec.left + sec.width - sec.right) / 2
-                    centres.append(min(abs(ln.centre - area_centre), abs(ln.centre - sec.width / 2)))
+                    # Centred on the text area (or the page); where the right margin is only
+                    # a bound, any right margin of 15–20 mm will do.
+                    rights = [15.0, 20.0] if "right" in sec.loose else [sec.right]
+                    lo = min((sec.left + sec.width - r) / 2 for r in rights)
+                    hi = max((sec.left + sec.width - r) / 2 for r in rights)
+                    off = 0.0 if lo <= ln.centre <= hi else min(abs(ln.centre - lo), abs(ln.centre - hi))
+                    centres.append(min(off, abs(ln.centre - sec.width / 2)))
             num.centred = all(c <= 3 for c in centres) if centres else None
             num.sizes = frozenset(ln.size for _k, ln in shown if ln.size)
             num.italic = any(ln.italic for _k, ln in shown) if shown else None

@@ -361,6 +361,7 @@ def page_margins(c: Ctx) -> Out:
             continue
         found = ", ".join(f"{_(k)} {v:.1f}" if v is not None else f"{_(k)} ?" for k, v in vals.items()) + " mm"
         bad, unsure = [], []
+        vals_missing: set[str] = set()
         for k, v in vals.items():
             lo, hi = ranges[k]
             if v is None:
@@ -369,7 +370,14 @@ def page_margins(c: Ctx) -> Out:
             if s.exact:
                 if not _in(v, (lo, hi), 0.1):
                     bad.append(k)
-            elif k in ("left", "right") and k not in s.loose:
+            elif k in s.loose:
+                # Only a bound: the text may stop short of this edge.
+                if v < lo - p.tolerance_mm - 0.3:
+                    bad.append(k)
+                elif v > hi + p.tolerance_mm + 0.3:
+                    unsure.append(k)
+                    vals_missing.add(k)
+            elif k in ("left", "right"):
                 if not _in(v, (lo, hi), p.tolerance_mm + 0.3):
                     bad.append(k)
             else:
@@ -379,16 +387,17 @@ def page_margins(c: Ctx) -> Out:
                     bad.append(k)
                 elif v > hi + (3 if k == "top" else 15):
                     unsure.append(k)
+                    vals_missing.add(k)
         if not s.exact:
             found = _("estimated from the text: {found}", found=found)
-        missing = [k for k in unsure if vals[k] is None]
-        unsure = [k for k in unsure if vals[k] is not None]
+        missing = [k for k in unsure if vals[k] is None or k in vals_missing]
+        unsure = [k for k in unsure if k not in missing]
         if missing:
             out.append(
                 (
                     NOT_EVALUATED,
                     s.where,
-                    _("{sides}: no full page to measure from", sides=", ".join(_(k) for k in missing)),
+                    _("{sides}: cannot be measured from where the text stops", sides=", ".join(_(k) for k in missing)),
                     asks,
                 )
             )
