@@ -85,6 +85,24 @@ def test_a_per_province_copy_passes(example):
         assert report.verdict("kinh-gui") == PASS
 
 
+def test_the_shared_annex_file_of_a_batch(example):
+    """A batch's phu-luc.pdf / .docx holds the annex alone: annex rules apply, dispatch
+    rules are not evaluated, nothing fails."""
+    from generator.docx_render import docx_from_view, issue_datetime
+    from generator.pdf_render import default_renderer
+    from generator.view import build_view
+
+    view = build_view(example)
+    pdf = default_renderer().render_annexes(view, author=example.agency.name)
+    docx_data = docx_from_view(view, author=example.agency.name, when=issue_datetime(example), annexes_only=True)
+    for data, name in ((pdf, "phu-luc.pdf"), (docx_data, "phu-luc.docx")):
+        report = check_bytes(data, name)
+        assert not report.failed, [(r.rule, r.found) for r in report.results if r.verdict == FAIL]
+        assert report.verdict("annex.heading") in (PASS, WARN)
+        assert report.verdict("annex.page-numbers") == PASS
+        assert report.verdict("header.national-title") == NOT_EVALUATED
+
+
 # --------------------------------------------------------------------------------------
 # Each rule broken alone
 # --------------------------------------------------------------------------------------

@@ -463,8 +463,6 @@ class _Reader:
         lines = self.doc.lines
         starts = []
         for b in sorted(self.breaks):
-            if b == 0:
-                continue
             ahead = [ln for ln in lines if ln.order >= b][:4]
             if any(ANNEX_START.match(ln.text) for ln in ahead):
                 starts.append(b)

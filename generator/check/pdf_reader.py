@@ -91,7 +91,9 @@ def _read_pages(doc: Document, pages: list) -> None:  # type: ignore[type-arg]
         rules = _page_rules(page, number)
         _mark_areas(lines, rules, number, width, height)
         body = [ln for ln in lines if ln.area == "body"]
-        if number > 1 and any(ANNEX_START.match(ln.text) for ln in body[:4]):
+        # A page opening with "Phụ lục" or "(Kèm theo" starts an annex (on page 1: a file
+        # holding annexes only, as a batch's shared annex file).
+        if any(ANNEX_START.match(ln.text) for ln in body[:4]):
             part += 1
         for ln in lines:
             ln.part = part

@@ -1500,10 +1500,16 @@ RULES: dict[str, Rule] = _Rules()
 
 def run_rules(doc: Document, profile: Profile) -> list[Result]:
     ctx = Ctx(doc, profile)
+    annexes_only = not ctx.main and bool(ctx.annexes)
     results = []
     for rule in _rules():
         try:
-            found = rule.check(ctx)
+            if annexes_only and not rule.id.startswith(
+                ("annex.", "page.size", "page.orientation", "page.margins", "font.")
+            ):
+                found = [(NOT_EVALUATED, "—", _("the file holds annexes only, no dispatch"), "")]
+            else:
+                found = rule.check(ctx)
         except Exception as exc:  # a file laid out in a way no rule foresaw
             found = [
                 (NOT_EVALUATED, "—", _("could not be evaluated: {reason}", reason=f"{type(exc).__name__}: {exc}"), "")
