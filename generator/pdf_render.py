@@ -73,11 +73,16 @@ def user_templates(dispatch: Dispatch) -> Path | None:
 def default_renderer(templates: Path | None = None) -> PdfRenderer:
     """The process's renderer for the built-in templates, or for those of ``templates``
     (a user's folder): made once, reused by every render in the process."""
-    return _renderer(templates.resolve() if templates is not None else None)
+    if templates is None:
+        return _renderer(None, ())
+    folder = templates.resolve()
+    # A folder's renderer holds its stylesheet, laid out once: an edited file makes a new one.
+    stamp = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.rglob("*")) if p.is_file())
+    return _renderer(folder, stamp)
 
 
 @functools.lru_cache(maxsize=4)
-def _renderer(templates: Path | None) -> PdfRenderer:
+def _renderer(templates: Path | None, _stamp: tuple[Any, ...]) -> PdfRenderer:
     return PdfRenderer(templates)
 
 

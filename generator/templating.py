@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -193,11 +192,3 @@ def template_problem(
         message = _("{where}: the template failed: {what}{near}.", where=where, what=what,
                     near=where_near)
     return TemplateError(message)
-
-
-def relative(path: Path) -> str:
-    """``path`` relative to the working folder when inside it, for shorter messages."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
