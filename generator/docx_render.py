@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from . import fonts, ooxml
 from .atomic import atomic_write_bytes
 from .errors import CongVanError, RenderError
+from .i18n import _
 from .measures import PAGE, SIZES, mm_to_twips
 from .model import Dispatch
 from .reproducible import fixed_zip, set_core_properties
@@ -181,10 +182,10 @@ def _template_class() -> Any:
 def _template_bytes() -> bytes:
     path = TEMPLATES_DIR / TEMPLATE_NAME
     if not path.is_file():
-        raise RenderError(
-            f"DOCX template missing: {path}. Rebuild it with "
-            "`python templates/make_docx_template.py`, or reinstall congvan."
-        )
+        raise RenderError(_(
+            "DOCX template missing: {path}. Rebuild it with "
+            "`python templates/make_docx_template.py`, or reinstall congvan.", path=path,
+        ))
     return path.read_bytes()
 
 
@@ -241,7 +242,7 @@ def _fill(tpl: Any, context: dict[str, Any], source: Path | None = None) -> None
             part = getattr(getattr(tpl, "current_rendering_part", None), "partname", "") or ""
             raise template_problem(exc, TEMPLATE_NAME, source.parent, near=near,
                                    part=str(part).lstrip("/")) from None
-        where = f" near: {near!r}" if near else ""
+        where = _(" near: {text}", text=repr(near)) if near else ""
         message = getattr(exc, "message", None) or str(exc)
         raise RenderError(f"templates/{TEMPLATE_NAME}: {message}{where}") from None
 

@@ -347,11 +347,12 @@ def weasyprint_problems(what: str) -> Iterator[None]:
             "and the files in its own templates folder: no other file, no network.",
             what=_(what), where=exc.where, url=exc.short_url, why=exc.why)) from None
     except wp.urls.FatalURLFetchingError as exc:
-        raise RenderError(f"{what} could not be made: {exc} ({exc.__cause__})") from None
+        raise RenderError(_("{what} could not be made: {error} ({cause})", what=_(what), error=exc,
+                            cause=exc.__cause__)) from None
     finally:
         logger.removeHandler(handler)
     if problems:
-        raise RenderError(f"{what} could not be made as designed:\n  " + "\n  ".join(problems))
+        raise RenderError(_("{what} could not be made as designed:", what=_(what)) + "\n  " + "\n  ".join(problems))
 
 
 def _font_urls() -> dict[str, str]:

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import RenderError
+from .i18n import _
 from .measures import PAGE
 
 __all__ = ["annex_copies_pdf", "print_docx", "print_pdf"]
@@ -68,8 +69,8 @@ def print_pdf(
     """
     if not copies:
         raise ValueError("print_pdf: no copies to print")
-    labels = [label for label, _ in copies]
-    sources = [_open_pdf(data) for _, data in copies]
+    labels = [label for label, _data in copies]
+    sources = [_open_pdf(data) for _label, data in copies]
     front = _index_pdf(labels, [len(s.pages) for s in sources], title) if index else None
     return _write_batch(labels, sources, front=front, title=title)
 
@@ -85,7 +86,7 @@ def annex_copies_pdf(annex: bytes, copies: int) -> bytes:
     labels = [f"Bản {n}" for n in range(1, copies + 1)]
     # One source per copy: a page can be in a document once; the shared fonts and
     # images are stored once all the same (_store_once).
-    return _write_batch(labels, [_open_pdf(annex) for _ in labels], front=None, title="")
+    return _write_batch(labels, [_open_pdf(annex) for _label in labels], front=None, title="")
 
 
 @dataclass(frozen=True)
@@ -238,14 +239,14 @@ def _index_pdf(labels: Sequence[str], counts: Sequence[int], title: str) -> byte
 
     fonts.check_coverage({"title": title, "labels": list(labels)})
     lead = 2
-    for _ in range(3):
+    for _attempt in range(3):
         document = _layout_index(_index_entries(labels, counts, lead), title)
         needed = _padded(len(document.pages))
         if needed == lead:
             break
         lead = needed
     else:  # pragma: no cover - a length that does not settle would be a WeasyPrint bug
-        raise RenderError("the print index could not be laid out: its length does not settle")
+        raise RenderError(_("the print index could not be laid out: its length does not settle"))
     with _weasyprint_errors(), _fixed_epoch():
         return bytes(document.write_pdf(full_fonts=True))
 
