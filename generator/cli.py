@@ -40,11 +40,30 @@ def _templates_option(command):  # type: ignore[no-untyped-def]
     )(command)
 
 
-def _load(dispatch: Path, templates: Path | None):  # type: ignore[no-untyped-def]
-    """The dispatch, with ``--templates`` (if given) in place of its ``templates:`` field."""
+def _legacy_option(command):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--legacy-encoding", "legacy_encoding", type=click.Choice(["tcvn3", "vni"], case_sensitive=False),
+        default=None,
+        help="Convert text pasted from old files in this encoding: tcvn3 (ABC, .VnTime fonts) or "
+        "vni (VNI-Windows, VNI-Times fonts). Only text found to be in it is converted.",
+    )(command)
+
+
+def _load_checked(dispatch: Path, legacy_encoding: str | None = None):  # type: ignore[no-untyped-def]
+    """The dispatch as the loader reads it; notes on the plan file (hidden rows) to stderr."""
+    from . import schedule
     from .loader import load_dispatch
 
-    model = load_dispatch(dispatch)
+    schedule.take_notes()
+    model = load_dispatch(dispatch, legacy_encoding=legacy_encoding and legacy_encoding.lower())
+    for note in schedule.take_notes():
+        click.echo(_("Note: {message}", message=note), err=True)
+    return model
+
+
+def _load(dispatch: Path, templates: Path | None, legacy_encoding: str | None = None):  # type: ignore[no-untyped-def]
+    """The dispatch, with ``--templates`` (if given) in place of its ``templates:`` field."""
+    model = _load_checked(dispatch, legacy_encoding)
     if templates is not None:
         from .templating import user_templates_dir
 
@@ -97,13 +116,15 @@ def cli(lang: str | None) -> None:
 @_templates_option
 @click.option("--check", "check", is_flag=True,
               help="Check the rendered files against Decree 30 (as `congvan check`); a failed rule writes nothing.")
-def render(dispatch: Path, formats: list[str], out_dir: Path, templates: Path | None, check: bool = False) -> None:
+@_legacy_option
+def render(dispatch: Path, formats: list[str], out_dir: Path, templates: Path | None, check: bool = False,
+           legacy_encoding: str | None = None) -> None:
     """Render DISPATCH.yaml to PDF and/or DOCX in the output folder.
 
     Each file is named after the YAML file and written atomically: a failed run
     leaves earlier outputs untouched.
     """
-    model = _load(dispatch, templates)
+    model = _load(dispatch, templates, legacy_encoding)
     outputs: dict[str, bytes] = {}
     # Render everything first, write after: an error in one format leaves all files as they were.
     if "pdf" in formats:
@@ -144,8 +165,9 @@ def _default_jobs() -> int:
               help="Folder for the copies. [default: output/<dispatch name>]")
 @click.option("--dry-run", is_flag=True, help="Say what would be written and why; write nothing.")
 @_templates_option
+@_legacy_option
 def batch(dispatch: Path, per_province: bool, formats: list[str], jobs: int | None,
-          out_dir: Path | None, dry_run: bool, templates: Path | None) -> None:
+          out_dir: Path | None, dry_run: bool, templates: Path | None, legacy_encoding: str | None = None) -> None:
     """Make one copy of DISPATCH.yaml per province of its plan, each addressed to it.
 
     Files are named <code>-<name>.pdf (24-bac-giang.pdf). Run again after editing the
@@ -157,7 +179,7 @@ def batch(dispatch: Path, per_province: bool, formats: list[str], jobs: int | No
         raise click.UsageError(_("say --per-province: one copy per province is the batch this makes."))
     from .batch import report_text, run_batch
 
-    model = _load(dispatch, templates)
+    model = _load(dispatch, templates, legacy_encoding)
     folder = out_dir or Path("output") / dispatch.stem
     result = _with_progress(lambda progress: run_batch(
         model, folder, formats=formats, jobs=jobs or _default_jobs(), dry_run=dry_run,
@@ -179,8 +201,9 @@ def batch(dispatch: Path, per_province: bool, formats: list[str], jobs: int | No
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The batch folder. [default: output/<dispatch name>]")
 @_templates_option
+@_legacy_option
 def print_(dispatch: Path, formats: list[str], index: bool, annex_only: bool, copies: int | None,
-           jobs: int | None, out_dir: Path | None, templates: Path | None) -> None:
+           jobs: int | None, out_dir: Path | None, templates: Path | None, legacy_encoding: str | None = None) -> None:
     """Build one print-ready file of all copies of DISPATCH.yaml, safe for duplex printers.
 
     First brings the per-province copies up to date (as `congvan batch --per-province`),
@@ -193,7 +216,7 @@ def print_(dispatch: Path, formats: list[str], index: bool, annex_only: bool, co
         raise click.UsageError(_("--annex-only and --copies N go together."))
     from .batch import report_text, run_batch, run_print
 
-    model = _load(dispatch, templates)
+    model = _load(dispatch, templates, legacy_encoding)
     folder = out_dir or Path("output") / dispatch.stem
     needed = ["pdf"] if annex_only else formats
     jobs = jobs or _default_jobs()
@@ -225,11 +248,10 @@ def schema() -> None:
 
 @cli.command()
 @click.argument("dispatch", type=click.Path(dir_okay=False, path_type=Path))
-def validate(dispatch: Path) -> None:
+@_legacy_option
+def validate(dispatch: Path, legacy_encoding: str | None = None) -> None:
     """Check DISPATCH.yaml without rendering it."""
-    from .loader import load_dispatch
-
-    load_dispatch(dispatch)
+    _load_checked(dispatch, legacy_encoding)
     click.echo(_("{file}: OK", file=dispatch))
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import copies, fonts, schedule
+from . import copies, fonts, legacy, schedule
 from .errors import InputError
 from .i18n import _, translate
 from .model import Dispatch
@@ -23,11 +23,12 @@ from .model import Dispatch
 __all__ = ["load_dispatch", "parse_dispatch"]
 
 
-def load_dispatch(path: str | Path) -> Dispatch:
+def load_dispatch(path: str | Path, *, legacy_encoding: str | None = None) -> Dispatch:
     """Read, check and normalise the dispatch described by the YAML file at ``path``.
 
     Relative paths inside it (a plan table's ``file``, signature and seal images)
-    are resolved against the YAML file's folder.
+    are resolved against the YAML file's folder. Text in an old 8-bit encoding
+    (TCVN3, VNI) is refused, or converted from ``legacy_encoding`` when it is given.
     """
     path = Path(path)
     try:
@@ -41,15 +42,19 @@ def load_dispatch(path: str | Path) -> Dispatch:
         ) from None
     except OSError as exc:
         raise InputError([f"{path}: " + _("cannot be read: {error}.", error=exc.strerror)], file=str(path)) from None
-    return parse_dispatch(text, source=path)
+    return parse_dispatch(text, source=path, legacy_encoding=legacy_encoding)
 
 
-def parse_dispatch(text: str, *, source: Path) -> Dispatch:
+def parse_dispatch(text: str, *, source: Path, legacy_encoding: str | None = None) -> Dispatch:
     """Like :func:`load_dispatch`, for YAML text already read from ``source``."""
     data = _read_yaml(text, source)
     sources = _inline_plan_files(data, source)
     _resolve_images(data, source)
     _resolve_templates(data, source)
+    legacy_text = legacy.fix_tree(data, legacy_encoding, schedule.font_at(sources))
+    if legacy_text:
+        raise InputError([_place(loc, what, data, source, sources) for loc, what in legacy_text],
+                         file=str(source))
     try:
         dispatch = Dispatch.model_validate(data)
     except ValidationError as exc:

@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError
+from .i18n import _
 
-__all__ = ["RowSource", "read_clusters", "COLUMNS"]
+__all__ = ["RowSource", "read_clusters", "COLUMNS", "font_at", "take_notes"]
 
 #: Model field -> the header names a clerk may use for it (compared folded).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -31,20 +32,75 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "provinces": ("tinh, thanh pho", "tinh thanh pho", "tinh/thanh pho", "tinh", "dia phuong"),
 }
 _REQUIRED = ("start", "end", "provinces")
+#: How far down a sheet the header row may be (below a title row or two).
+_HEADER_SEARCH = 10
+
+#: What reading plan files noticed that is not an error (hidden rows left out), for
+#: the command line to show; see :func:`take_notes`.
+_notes: list[str] = []
+
+
+def take_notes() -> list[str]:
+    """The notes gathered since the last call, and forget them."""
+    notes = _notes[:]
+    _notes.clear()
+    return notes
 
 
 @dataclass(frozen=True)
 class RowSource:
-    """Where a cluster came from: file, 1-based row, and each field's column header."""
+    """Where a cluster came from: file, 1-based row, and each field's column header.
+
+    For an Excel file also the sheet, each field's column letter and the font of each
+    field's cell (an old ``.VnTime`` or ``VNI-Times`` font says how its text is encoded).
+    """
 
     file: Path
     row: int
     columns: dict[str, str] = field(default_factory=dict)
+    sheet: str | None = None
+    letters: dict[str, str] = field(default_factory=dict)
+    fonts: dict[str, str] = field(default_factory=dict)
 
     def describe(self, field_name: object = None) -> str:
-        text = f"{self.file}:row {self.row}"
-        column = self.columns.get(str(field_name)) if field_name is not None else None
-        return f"{text} (column {column!r})" if column else text
+        key = str(field_name) if field_name is not None else None
+        column = self.columns.get(key) if key is not None else None
+        if self.sheet is None:
+            text = _("{file}:row {row}", file=self.file, row=self.row)
+            return text + " " + _("(column {column})", column=repr(column)) if column else text
+        text = _("{file}:sheet {sheet}, row {row}", file=self.file, sheet=repr(self.sheet), row=self.row)
+        if key is not None and key in self.letters:
+            return text + " " + _("(column {letter}, {column})", letter=self.letters[key], column=repr(column))
+        return text
+
+
+def font_at(origins: dict[tuple[Any, ...], RowSource]):  # type: ignore[no-untyped-def]
+    """For the loader: the font of the Excel cell a value at a YAML path came from."""
+
+    def font(loc: tuple[Any, ...]) -> str | None:
+        row = origins.get(loc[:5])
+        return row.fonts.get(str(loc[5])) if row is not None and len(loc) > 5 else None
+
+    return font
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """A cell whose value cannot be used as it stands: a formula Excel never computed,
+    or one whose result is an error such as ``#REF!``."""
+
+    formula: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class _Table:
+    """The rows of a plan file: each with its number in the file, its cells and their fonts."""
+
+    file: Path
+    rows: list[tuple[int, list[Any], list[str | None]]]
+    sheet: str | None = None
+    hidden: list[int] = field(default_factory=list)
 
 
 def _fold(text: str) -> str:
@@ -56,18 +112,19 @@ def _fold(text: str) -> str:
 def read_clusters(path: Path) -> tuple[list[dict[str, Any]], list[RowSource]]:
     """The clusters in the CSV or XLSX file at ``path``, and where each row came from."""
     if not path.is_file():
-        raise InputError([f"{path}: no such plan file. Check the name given as plan.file."])
+        raise InputError([f"{path}: " + _("no such plan file. Check the name given as plan.file.")])
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        rows = _csv_rows(path)
+        table = _csv_rows(path)
     elif suffix in (".xlsx", ".xlsm"):
-        rows = _xlsx_rows(path)
+        table = _xlsx_rows(path)
     else:
-        raise InputError([f"{path}: a plan file must be .csv or .xlsx, not {suffix or 'no extension'}."])
-    return _clusters(path, rows)
+        raise InputError([f"{path}: " + _("a plan file must be .csv or .xlsx, not {suffix}.",
+                                           suffix=suffix or _("no extension"))])
+    return _clusters(table)
 
 
-def _csv_rows(path: Path) -> list[list[Any]]:
+def _csv_rows(path: Path) -> _Table:
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -77,51 +134,109 @@ def _csv_rows(path: Path) -> list[list[Any]]:
         try:
             text = unicodedata.normalize("NFC", raw.decode("cp1258"))
         except UnicodeDecodeError:
-            raise InputError(
-                [f"{path}: neither UTF-8 nor Windows-1258 (byte {exc.start}). In Excel, save as 'CSV UTF-8'."]
+            raise InputError([f"{path}: " + _(
+                "neither UTF-8 nor Windows-1258 (byte {byte}). In Excel, save as 'CSV UTF-8'.", byte=exc.start)]
             ) from None
     header = text.split("\n", 1)[0]
     unquoted = "".join(part for i, part in enumerate(header.split('"')) if i % 2 == 0)
     delimiter = max(",;\t", key=unquoted.count)  # Excel in a Vietnamese locale writes ';'
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    return _Table(path, [(n, row, [None] * len(row)) for n, row in enumerate(rows, start=1)])
 
 
-def _xlsx_rows(path: Path) -> list[list[Any]]:
+def _xlsx_rows(path: Path) -> _Table:
+    """The first visible sheet's rows, as Excel shows them.
+
+    A merged cell's value (a cluster's number or dates merged down over its rows)
+    stands in every cell of the merge. Hidden rows (usually rows a clerk excluded, or
+    filtered out) are left out, and a note says which. A formula gives the result
+    Excel saved with the file; one with no saved result (a file written by a program,
+    never opened in Excel) or whose result is an error is refused where it is used.
+    """
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(path, data_only=True)
+        formulas = openpyxl.load_workbook(path, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise InputError([f"{path}: cannot be read as an Excel workbook ({exc})."]) from None
-    try:
-        sheet = book.worksheets[0]
-        return [list(r) for r in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
+        raise InputError([f"{path}: " + _("cannot be read as an Excel workbook ({error}).", error=exc)]) from None
+    visible = [i for i, ws in enumerate(book.worksheets) if ws.sheet_state == "visible"]
+    if not visible:
+        raise InputError([f"{path}: " + _("the workbook has no visible sheet. Unhide the plan's sheet in Excel.")])
+    sheet, source = book.worksheets[visible[0]], formulas.worksheets[visible[0]]
+    width, height = sheet.max_column, sheet.max_row
+    values: list[list[Any]] = [[None] * width for _ in range(height)]
+    fonts: list[list[str | None]] = [[None] * width for _ in range(height)]
+    for r, row in enumerate(sheet.iter_rows(min_row=1, max_row=height, max_col=width)):
+        for c, cell in enumerate(row):
+            values[r][c] = _xlsx_value(cell, source.cell(row=r + 1, column=c + 1))
+            fonts[r][c] = cell.font.name if cell.has_style and cell.font is not None else None
+    for merged in sheet.merged_cells.ranges:
+        top, left = merged.min_row - 1, merged.min_col - 1
+        for r in range(top, min(merged.max_row, height)):
+            for c in range(left, min(merged.max_col, width)):
+                values[r][c], fonts[r][c] = values[top][left], fonts[top][left]
+    rows, hidden = [], []
+    for r in range(height):
+        if sheet.row_dimensions[r + 1].hidden:
+            hidden.append(r + 1)
+        rows.append((r + 1, values[r], fonts[r]))
+    return _Table(path, rows, sheet=sheet.title, hidden=hidden)
 
 
-def _clusters(path: Path, rows: list[list[Any]]) -> tuple[list[dict[str, Any]], list[RowSource]]:
-    rows = [r for r in rows if any(_cell_text(c) for c in r)]
+def _xlsx_value(cell: Any, formula_cell: Any) -> Any:
+    value = cell.value
+    if cell.data_type == "e" or (isinstance(value, str) and value in _EXCEL_ERRORS):
+        return _Cell(error=str(value))
+    if value is None and formula_cell.data_type == "f":
+        text = formula_cell.value if isinstance(formula_cell.value, str) else getattr(formula_cell.value, "text", "")
+        return _Cell(formula=str(text or ""))
+    return value
+
+
+_EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"}
+
+
+def _clusters(table: _Table) -> tuple[list[dict[str, Any]], list[RowSource]]:
+    path = table.file
+    rows = [row for row in table.rows if any(_cell_text(c) for c in row[1])]
     if not rows:
-        raise InputError([f"{path}: the plan file is empty."])
-    header = [_fold(_cell_text(c)) for c in rows[0]]
-    index: dict[str, int] = {}
-    for name, aliases in COLUMNS.items():
-        for i, h in enumerate(header):
-            if h in aliases:
-                index.setdefault(name, i)
-    missing = [n for n in _REQUIRED if n not in index]
-    if missing:
+        raise InputError([f"{path}: " + _("the plan file is empty.")])
+    found, first = None, {}
+    for at, (number, cells, _fonts) in enumerate(rows[:_HEADER_SEARCH]):
+        header = [_fold(_cell_text(c)) for c in cells]
+        index: dict[str, int] = {}
+        for name, aliases in COLUMNS.items():
+            for i, h in enumerate(header):
+                if h in aliases:
+                    index.setdefault(name, i)
+        if all(n in index for n in _REQUIRED):
+            found = at, index
+            break
+        if at == 0:
+            first = index
+    if found is None:
+        missing = [n for n in _REQUIRED if n not in first]
         wanted = ", ".join(repr(COLUMNS[n][0]) for n in missing)
-        raise InputError(
-            [f"{path}:row 1: missing column(s) {wanted}. The header row must name "
-             "TT, Cụm, Từ ngày, Đến ngày and Tỉnh, thành phố."]
-        )
-    names = {n: _cell_text(rows[0][i]) for n, i in index.items()}
-    clusters, sources = [], []
-    for r, row in enumerate(rows[1:], start=2):
-        src = RowSource(path, r, names)
+        raise InputError([_("{file}:row {row}", file=path, row=rows[0][0]) + ": " + _(
+            "missing column(s) {columns}. The header row must name TT, Cụm, Từ ngày, Đến ngày and "
+            "Tỉnh, thành phố.", columns=wanted)])
+    at, index = found
+    names = {n: _cell_text(rows[at][1][i]) for n, i in index.items()}
+    letters = {n: _letter(i) for n, i in index.items()} if table.sheet is not None else {}
+    hidden = set(table.hidden)
+    clusters, sources, left_out = [], [], []
+    for number, row, row_fonts in rows[at + 1:]:
+        if number in hidden:
+            left_out.append(number)
+            continue
         cell = {n: (row[i] if i < len(row) else None) for n, i in index.items()}
+        fonts = {n: row_fonts[i] for n, i in index.items() if i < len(row_fonts) and row_fonts[i]}
+        src = RowSource(path, number, names, table.sheet, letters, fonts)
+        for name, value in cell.items():
+            _computed(value, src, name)
+        if not any(_cell_text(cell[n]) for n in cell):
+            continue
         cluster: dict[str, Any] = {
             "provinces": _provinces(_cell_text(cell["provinces"])),
             "start": _date(cell["start"], src, "start"),
@@ -133,12 +248,36 @@ def _clusters(path: Path, rows: list[list[Any]]) -> tuple[list[dict[str, Any]], 
             cluster["name"] = _name(_cell_text(cell["name"]), len(cluster["provinces"]), src)
         clusters.append(cluster)
         sources.append(src)
+    if left_out:
+        _notes.append(f"{path}: " + _(
+            "row(s) {rows} of sheet {sheet} are hidden in Excel and were left out of the plan. "
+            "Unhide them to include them.", rows=", ".join(map(str, left_out)), sheet=repr(table.sheet)))
     return clusters, sources
 
 
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def _computed(value: Any, src: RowSource, name: str) -> None:
+    """Refuse a formula cell Excel never computed, or whose result is an error."""
+    if not isinstance(value, _Cell):
+        return
+    if value.error is not None:
+        raise InputError([f"{src.describe(name)}: " + _(
+            "the formula in this cell gives the error {error}. Correct the formula in Excel, or type "
+            "the value.", error=value.error)])
+    raise InputError([f"{src.describe(name)}: " + _(
+        "the formula ={formula} has no saved result (the file was written by a program, not saved by "
+        "Excel). Open the file in Excel and save it, or type the value instead of the formula.",
+        formula=value.formula.lstrip("="))])
+
+
 def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
+    if value is None or isinstance(value, _Cell):
+        return "" if value is None else "#"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return " ".join(str(value).split())
@@ -156,10 +295,9 @@ def _name(text: str, count: int, src: RowSource) -> str:
     m = _COUNT.search(text)
     if m:
         if int(m.group(1)) != count:
-            raise InputError(
-                [f"{src.describe('name')}: the name says {m.group(1)} but the row lists {count} "
-                 "provinces. Remove the count: it is computed."]
-            )
+            raise InputError([f"{src.describe('name')}: " + _(
+                "the name says {typed} but the row lists {count} provinces. Remove the count: it is "
+                "computed.", typed=m.group(1), count=count)])
         text = text[: m.start()]
     return text
 
@@ -167,24 +305,36 @@ def _name(text: str, count: int, src: RowSource) -> str:
 def _number(value: Any, src: RowSource) -> int:
     text = _cell_text(value).rstrip(".")
     if not text.isdigit():
-        raise InputError([f"{src.describe('number')}: {text!r} is not a whole number."])
+        raise InputError([f"{src.describe('number')}: " + _("{value} is not a whole number.", value=repr(text))])
     return int(text)
 
 
+#: Excel's serial numbers of 1/1/1950 and 31/12/2100: a number in a date column between
+#: them is a date whose cell lost its date format.
+_SERIALS = (18264, 73415)
+_DMY = re.compile(r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})")
+_WORDS = re.compile(r"(?i)ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
+
+
 def _date(value: Any, src: RowSource, name: str) -> Any:
-    """Excel dates, ISO "2022-09-12" and Vietnamese "12/9/2022" all become dates."""
+    """Excel dates (or their serial numbers), ISO "2022-09-12", Vietnamese "12/9/2022",
+    "12-09-2022", "12.9.2022" and "ngày 12 tháng 9 năm 2022" all become dates."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = _cell_text(value)
-    text = re.sub(r"(?i)^(từ|đến)\s+ngày\s+", "", text)
-    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and src.sheet is not None:
+        if float(value).is_integer() and _SERIALS[0] <= value <= _SERIALS[1]:
+            from openpyxl.utils.datetime import from_excel
+
+            return from_excel(int(value)).date()
+    text = unicodedata.normalize("NFC", _cell_text(value))
+    text = re.sub(r"(?i)^(từ|đến)\s+(ngày\s+(?=\d))?", "", text)
+    m = _DMY.fullmatch(text) or _WORDS.fullmatch(text)
     try:
         if m:
             return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InputError(
-            [f"{src.describe(name)}: {text!r} is not a date. Write it as day/month/year, e.g. 12/9/2022."]
-        ) from None
+        raise InputError([f"{src.describe(name)}: " + _(
+            "{value} is not a date. Write it as day/month/year, e.g. 12/9/2022.", value=repr(text))]) from None
