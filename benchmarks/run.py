@@ -80,6 +80,7 @@ def child_env(pycache: Path, qr: Path) -> dict[str, str]:
     env["PYTHONPYCACHEPREFIX"] = str(pycache)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["CONGVAN_QR_CACHE"] = str(qr)
+    env["CONGVAN_LANG"] = "en"  # the summary lines this script reads ("wrote N, …")
     env.setdefault("LC_ALL", "C.UTF-8")
     return env
 
