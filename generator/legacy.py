@@ -72,6 +72,7 @@ def _is_syllable(word: str) -> bool:
     if len(tones) > 1:
         return False
     base = unicodedata.normalize("NFC", "".join(ch for ch in parts if ch not in _TONES))
+    toned = _toned_letter(parts)
     for onset in _ONSETS:
         if not base.startswith(onset):
             continue
@@ -81,9 +82,44 @@ def _is_syllable(word: str) -> bool:
             vowels = base[len(onset):len(base) - len(coda)]
             if coda in _STOPS and tones not in (["\u0301"], ["\u0323"]):
                 continue
+            if coda in ("nh", "ch") and vowels[-1] not in "aêiy" or coda == "ng" and vowels in ("ê", "i", "y"):
+                continue
+            if toned is not None and not _tone_fits(vowels, toned - len(onset), coda):
+                continue
             if vowels in _EITHER or (vowels in _NEED_CODA and coda) or (vowels in _NO_CODA and not coda):
                 return True
     return False
+
+
+def _toned_letter(nfd: str) -> int | None:
+    """Index, among the word's letters, of the letter that carries the tone mark."""
+    letter = -1
+    for ch in nfd:
+        if not unicodedata.combining(ch):
+            letter += 1
+        elif ch in _TONES:
+            return letter
+    return None
+
+
+def _tone_fits(vowels: str, at: int, coda: str) -> bool:
+    """Where a vowel group takes its tone: "chịu" not "chiụ", "Nghệ", "giữa", "hoà"/"hòa"."""
+    if at < 0 or at >= len(vowels):
+        return False
+    if len(vowels) == 1 or vowels in ("oa", "oe", "uy", "uê", "oă", "uơ"):
+        return True
+    if vowels in _NEED_CODA or vowels in ("uyê",):
+        return at == len(vowels) - 1
+    if len(vowels) == 3:
+        return at == 1
+    return at == 0 if not coda else at == len(vowels) - 1
+
+
+def _capital_inside(word: str) -> bool:
+    """A capital accented letter inside a word next to a small one ("BÕn", "ViÖt"): Unicode
+    text never has one, TCVN3 draws small accented letters with Latin-1's capitals."""
+    return any(b.isupper() and not b.isascii() and (a.islower() or c.islower())
+               for a, b, c in zip(word, word[1:], word[2:] + " "))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -117,7 +153,7 @@ def _vote(word: str, encoding: str) -> int:
     if converted == word:
         return 0
     as_is, as_legacy = _is_syllable(word), _is_syllable(converted)
-    if as_legacy and not as_is:
+    if as_legacy and (not as_is or _capital_inside(word)):
         return 1
     if as_is and not as_legacy:
         return -1

@@ -14,7 +14,7 @@ import datetime as dt
 import io
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -61,14 +61,17 @@ class RowSource:
     sheet: str | None = None
     letters: dict[str, str] = field(default_factory=dict)
     fonts: dict[str, str] = field(default_factory=dict)
+    last: int | None = None  # a cluster spread over rows (merged cells): its last row
 
     def describe(self, field_name: object = None) -> str:
         key = str(field_name) if field_name is not None else None
         column = self.columns.get(key) if key is not None else None
+        rows = (_("rows {first}–{last}", first=self.row, last=self.last) if self.last and self.last != self.row
+                else _("row {row}", row=self.row))
         if self.sheet is None:
-            text = _("{file}:row {row}", file=self.file, row=self.row)
+            text = f"{self.file}:{rows}"
             return text + " " + _("(column {column})", column=repr(column)) if column else text
-        text = _("{file}:sheet {sheet}, row {row}", file=self.file, sheet=repr(self.sheet), row=self.row)
+        text = _("{file}:sheet {sheet}, {rows}", file=self.file, sheet=repr(self.sheet), rows=rows)
         if key is not None and key in self.letters:
             return text + " " + _("(column {letter}, {column})", letter=self.letters[key], column=repr(column))
         return text
@@ -101,6 +104,8 @@ class _Table:
     rows: list[tuple[int, list[Any], list[str | None]]]
     sheet: str | None = None
     hidden: list[int] = field(default_factory=list)
+    #: (row, column index) of a cell in a merge over several rows -> the merge's first cell
+    merged: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
 
 
 def _fold(text: str) -> str:
@@ -171,17 +176,20 @@ def _xlsx_rows(path: Path) -> _Table:
         for c, cell in enumerate(row):
             values[r][c] = _xlsx_value(cell, source.cell(row=r + 1, column=c + 1))
             fonts[r][c] = cell.font.name if cell.has_style and cell.font is not None else None
+    anchors: dict[tuple[int, int], tuple[int, int]] = {}
     for merged in sheet.merged_cells.ranges:
         top, left = merged.min_row - 1, merged.min_col - 1
         for r in range(top, min(merged.max_row, height)):
             for c in range(left, min(merged.max_col, width)):
                 values[r][c], fonts[r][c] = values[top][left], fonts[top][left]
+                if merged.max_row > merged.min_row:
+                    anchors[(r + 1, c)] = (top + 1, left)
     rows, hidden = [], []
     for r in range(height):
         if sheet.row_dimensions[r + 1].hidden:
             hidden.append(r + 1)
         rows.append((r + 1, values[r], fonts[r]))
-    return _Table(path, rows, sheet=sheet.title, hidden=hidden)
+    return _Table(path, rows, sheet=sheet.title, hidden=hidden, merged=anchors)
 
 
 def _xlsx_value(cell: Any, formula_cell: Any) -> Any:
@@ -218,14 +226,18 @@ def _clusters(table: _Table) -> tuple[list[dict[str, Any]], list[RowSource]]:
     if found is None:
         missing = [n for n in _REQUIRED if n not in first]
         wanted = ", ".join(repr(COLUMNS[n][0]) for n in missing)
-        raise InputError([_("{file}:row {row}", file=path, row=rows[0][0]) + ": " + _(
+        raise InputError([f"{path}:" + _("row {row}", row=rows[0][0]) + ": " + _(
             "missing column(s) {columns}. The header row must name TT, Cụm, Từ ngày, Đến ngày and "
             "Tỉnh, thành phố.", columns=wanted)])
     at, index = found
     names = {n: _cell_text(rows[at][1][i]) for n, i in index.items()}
     letters = {n: _letter(i) for n, i in index.items()} if table.sheet is not None else {}
     hidden = set(table.hidden)
-    clusters, sources, left_out = [], [], []
+    clusters: list[dict[str, Any]] = []
+    sources: list[RowSource] = []
+    names_typed: list[str | None] = []
+    left_out: list[int] = []
+    previous_anchor = None
     for number, row, row_fonts in rows[at + 1:]:
         if number in hidden:
             left_out.append(number)
@@ -237,6 +249,23 @@ def _clusters(table: _Table) -> tuple[list[dict[str, Any]], list[RowSource]]:
             _computed(value, src, name)
         if not any(_cell_text(cell[n]) for n in cell):
             continue
+        # One cluster over several rows, one province a row: its number or name merged down
+        # over them (XLSX), or, as Excel saves such a sheet as CSV, left blank under the first.
+        anchor = next((table.merged[(number, index[n])] for n in ("number", "name")
+                       if n in index and (number, index[n]) in table.merged), None)
+        blank_but_provinces = not any(_cell_text(cell[n]) for n in cell if n != "provinces")
+        if clusters and ((anchor is not None and anchor == previous_anchor) or blank_but_provinces):
+            if not blank_but_provinces:
+                for name in ("start", "end"):
+                    if _date(cell[name], src, name) != clusters[-1][name]:
+                        raise InputError([f"{src.describe(name)}: " + _(
+                            "this row belongs to the cluster of row {first} (its cell {column} is merged with "
+                            "that row's) but has other dates. Give the cluster's rows the same dates, or "
+                            "unmerge the cell.", first=sources[-1].row, column=_letter(anchor[1]) if anchor else "")])
+            clusters[-1]["provinces"] += _provinces(_cell_text(cell["provinces"]))
+            sources[-1] = replace(sources[-1], last=number)
+            continue
+        previous_anchor = anchor
         cluster: dict[str, Any] = {
             "provinces": _provinces(_cell_text(cell["provinces"])),
             "start": _date(cell["start"], src, "start"),
@@ -244,10 +273,12 @@ def _clusters(table: _Table) -> tuple[list[dict[str, Any]], list[RowSource]]:
         }
         if "number" in cell and _cell_text(cell["number"]):
             cluster["number"] = _number(cell["number"], src)
-        if "name" in cell and _cell_text(cell["name"]):
-            cluster["name"] = _name(_cell_text(cell["name"]), len(cluster["provinces"]), src)
         clusters.append(cluster)
         sources.append(src)
+        names_typed.append(_cell_text(cell["name"]) if "name" in cell else None)
+    for cluster, src, typed in zip(clusters, sources, names_typed, strict=True):
+        if typed:
+            cluster["name"] = _name(typed, len(cluster["provinces"]), src)
     if left_out:
         _notes.append(f"{path}: " + _(
             "row(s) {rows} of sheet {sheet} are hidden in Excel and were left out of the plan. "
