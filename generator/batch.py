@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .atomic import atomic_write_bytes
+from .atomic import atomic_write_bytes, remove_stale_temporaries
 from .copies import ProvinceCopy, plan_copies
-from .errors import InputError
+from .errors import InputError, RenderError
 from .i18n import _, translate
 from .locking import folder_lock
-from .manifest import Entry, Manifest, digest, file_digest
+from .manifest import MANIFEST, Entry, Manifest, digest, file_digest
 from .model import Dispatch
 from .view import DispatchView, build_view
 
@@ -263,15 +263,19 @@ def _run_batch(
         return result
 
     folder.mkdir(parents=True, exist_ok=True)
+    # A run killed before its renames left temporary files: clear them (we hold the lock).
+    remove_stale_temporaries(folder, names | set(manifest.outputs) | {MANIFEST, "report.json", "report.txt"})
     author = dispatch.agency.name
     from .docx_render import issue_datetime
 
     when = issue_datetime(dispatch)
     done: dict[str, str] = {}
+    rendered = False
     try:
         templates = Path(dispatch.templates) if dispatch.templates else None
         for name, sha in _render_all(todo, folder, author, when, jobs, progress, templates):
             done[name] = sha
+        rendered = True
     finally:
         for _, outputs in planned:
             for o in outputs:
@@ -282,7 +286,11 @@ def _run_batch(
             manifest.outputs.pop(name, None)
         if len(done) == sum(len(outs) for _, outs in todo):
             manifest.plan = snapshot
-        manifest.save(folder)
+        try:
+            manifest.save(folder)
+        except RenderError:
+            if rendered:
+                raise  # else the first error (say, the disk is full at a copy) is the one to show
     result.seconds = time.perf_counter() - started
     write_report(folder, result)
     return result

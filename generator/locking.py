@@ -30,8 +30,13 @@ class FolderBusy(CongVanError):
 @contextlib.contextmanager
 def folder_lock(folder: Path) -> Iterator[None]:
     """Hold the folder's lock for the duration of the block."""
-    folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:  # a read-only or full disk, a file where the folder should be
+        from .atomic import write_error
+
+        raise write_error(folder, exc, folder=True) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -41,8 +46,11 @@ def folder_lock(folder: Path) -> Iterator[None]:
                 "{folder} is being written by another congvan run (pid {pid}). "
                 "Wait for it to finish, or choose another --out folder.", folder=folder, pid=holder,
             )) from None
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+        except OSError:
+            pass  # a full disk: the lock holds without the pid, and the run will say the disk is full
         yield
     finally:
         os.close(fd)

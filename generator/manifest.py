@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,17 @@ __all__ = ["MANIFEST", "Entry", "Manifest", "digest", "file_digest"]
 
 MANIFEST = "manifest.json"
 FORMAT = 1
+
+#: The names a batch gives its outputs: a plain file name, or one in ``print/``. A
+#: manifest edited by hand (or by anyone) naming anything else (``../../x``, an
+#: absolute path) has that entry ignored, so archiving never moves a file from outside
+#: the folder.
+_OUTPUT_NAME = re.compile(r"(?:print/)?[A-Za-z0-9][A-Za-z0-9._-]{0,200}")
+
+
+def safe_name(name: object) -> bool:
+    """Whether ``name`` is an output name that stays inside its folder."""
+    return isinstance(name, str) and bool(_OUTPUT_NAME.fullmatch(name)) and ".." not in name
 
 
 def digest(value: Any) -> str:
@@ -78,7 +90,7 @@ class Manifest:
             if data.get("format") != FORMAT:
                 return cls()
             return cls(
-                outputs={k: Entry(**v) for k, v in data["outputs"].items()},
+                outputs={k: Entry(**v) for k, v in data["outputs"].items() if safe_name(k)},
                 plan=data.get("plan", {}),
             )
         except (OSError, ValueError, KeyError, TypeError):
