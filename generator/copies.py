@@ -34,8 +34,11 @@ class ProvinceCopy:
 
     @property
     def stem(self) -> str:
-        """The file name without extension: code first, so names sort and never collide."""
-        return f"{self.province.code}-{slug(self.province.name)}"
+        """The file name without extension: code first, so names sort and never collide
+        (two names with one slug still differ by their codes); the slug is ASCII letters,
+        digits and hyphens only, so no name leaves the folder or is reserved on Windows
+        (``CON`` becomes ``01-con``), and it is cut to 60 characters."""
+        return f"{self.province.code}-{slug(self.province.name)[:60].rstrip('-')}"
 
     @property
     def values(self) -> dict[str, str]:
