@@ -119,7 +119,7 @@ def _capital_inside(word: str) -> bool:
     """A capital accented letter inside a word next to a small one ("BÕn", "ViÖt"): Unicode
     text never has one, TCVN3 draws small accented letters with Latin-1's capitals."""
     return any(b.isupper() and not b.isascii() and (a.islower() or c.islower())
-               for a, b, c in zip(word, word[1:], word[2:] + " "))
+               for a, b, c in zip(word, word[1:], word[2:] + " ", strict=False))
 
 
 @functools.lru_cache(maxsize=4096)
