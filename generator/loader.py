@@ -32,6 +32,7 @@ def load_dispatch(path: str | Path, *, legacy_encoding: str | None = None) -> Di
     """
     path = Path(path)
     try:
+        _not_too_big(path)
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError([f"{path}: " + _("no such file. Check the path.")], file=str(path)) from None
@@ -43,6 +44,20 @@ def load_dispatch(path: str | Path, *, legacy_encoding: str | None = None) -> Di
     except OSError as exc:
         raise InputError([f"{path}: " + _("cannot be read: {error}.", error=exc.strerror)], file=str(path)) from None
     return parse_dispatch(text, source=path, legacy_encoding=legacy_encoding)
+
+
+def _not_too_big(path: Path) -> None:
+    """Refuse a file far larger than any dispatch before reading and parsing it (the YAML
+    parser takes about a second a megabyte)."""
+    from .model import MAX_FILE_BYTES, MAX_TEXT
+
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise InputError([f"{path}: " + _(
+            "the file is {size} MB, more than the {limit} MB a dispatch can be (each text at most "
+            "{chars} characters). Check that it is the right file; send long material as a separate "
+            "document.", size=f"{size / 1e6:.1f}", limit=f"{MAX_FILE_BYTES / 1e6:g}", chars=f"{MAX_TEXT:,}",
+        )], file=str(path))
 
 
 def parse_dispatch(text: str, *, source: Path, legacy_encoding: str | None = None) -> Dispatch:

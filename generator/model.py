@@ -21,6 +21,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -81,8 +82,49 @@ def _printable(value: str) -> str:
     return value
 
 
-#: Any text a reader sees: NFC, single-spaced, printable, never empty.
-Text = Annotated[str, BeforeValidator(_clean_text), AfterValidator(_printable), AfterValidator(_not_empty)]
+# --- limits: what keeps a dispatch a dispatch, and every run bounded in time and memory ----
+# (README, "Limits"). A công văn is one to a few pages; these are far above any real one.
+
+#: Characters in one text field: about three pages of body text.
+MAX_TEXT = 10_000
+#: Characters in the whole body (opening, directives and their items, contact): about 20 pages.
+MAX_BODY = 60_000
+#: Items in one list (recipients, paragraphs, directives, lines of Nơi nhận, …), and
+#: the lists that hold more than text, with their own limits and fixes.
+MAX_ITEMS = 200
+MAX_ITEMS_OF = {"clusters": 100, "provinces": 100, "annexes": 20, "qr_codes": 20}
+#: Bytes in the dispatch's YAML file (checked by the loader before it is parsed).
+MAX_FILE_BYTES = 1_000_000
+
+
+def _within_limit(value: str) -> str:
+    if len(value) > MAX_TEXT:
+        raise ValueError(_(
+            "this text is {length} characters, more than the {limit} a field holds (about three "
+            "pages). Shorten it, or split it into paragraphs, or send long material as a separate "
+            "document.", length=f"{len(value):,}", limit=f"{MAX_TEXT:,}",
+        ))
+    return value
+
+
+def _list_within_limit(value: object, info: ValidationInfo) -> object:
+    """Refuse a list longer than its limit before any of its items is checked."""
+    if isinstance(value, (list, tuple)):
+        limit = MAX_ITEMS_OF.get(info.field_name or "", MAX_ITEMS)
+        if len(value) > limit:
+            if info.field_name in ("clusters", "provinces"):
+                fix = _("A plan table has one row per cluster and names each province once: "
+                        "check that the plan file is the right one.")
+            else:
+                fix = _("Shorten the list, or send the material as a separate document.")
+            raise ValueError(_("{count} items, more than the {limit} this list holds. {fix}",
+                               count=f"{len(value):,}", limit=limit, fix=fix))
+    return value
+
+
+#: Any text a reader sees: NFC, single-spaced, at most MAX_TEXT characters, printable, never empty.
+Text = Annotated[str, BeforeValidator(_clean_text), AfterValidator(_within_limit), AfterValidator(_printable),
+                 AfterValidator(_not_empty)]
 
 
 def _upper(value: str) -> str:
@@ -95,6 +137,8 @@ UpperText = Annotated[Text, AfterValidator(_upper)]
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    _list_limit = field_validator("*", mode="before")(_list_within_limit)
 
 
 class Agency(_Model):
@@ -185,6 +229,20 @@ class Body(_Model):
     def _has_content(self) -> Body:
         if not (self.opening or self.directives or self.contact):
             raise ValueError(_("the body is empty: give at least one paragraph in opening"))
+        return self
+
+    @model_validator(mode="after")
+    def _not_a_book(self) -> Body:
+        texts = [*self.opening, *self.contact, self.closing or ""]
+        texts += [t for d in self.directives for t in (d.text, *d.items)]
+        length = sum(len(t) for t in texts)
+        if length > MAX_BODY:
+            raise ValueError(_(
+                "the body is {length} characters (about {pages} pages), more than the {limit} "
+                "(about 20 pages) a dispatch holds. Send long material as an annex file or a separate "
+                "document, and keep the dispatch to what it asks.",
+                length=f"{length:,}", pages=length // 3000, limit=f"{MAX_BODY:,}",
+            ))
         return self
 
 
