@@ -211,7 +211,7 @@ def _clusters(table: _Table) -> tuple[list[dict[str, Any]], list[RowSource]]:
     if not rows:
         raise InputError([f"{path}: " + _("the plan file is empty.")])
     found, first = None, {}
-    for at, (_number, cells, _fonts) in enumerate(rows[:_HEADER_SEARCH]):
+    for at, (_row_number, cells, _fonts) in enumerate(rows[:_HEADER_SEARCH]):
         header = [_fold(_cell_text(c)) for c in cells]
         index: dict[str, int] = {}
         for name, aliases in COLUMNS.items():
