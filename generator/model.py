@@ -122,9 +122,26 @@ def _list_within_limit(value: object, info: ValidationInfo) -> object:
     return value
 
 
-#: Any text a reader sees: NFC, single-spaced, at most MAX_TEXT characters, printable, never empty.
+def _no_invisible(value: str) -> str:
+    """Refuse invisible formatting characters (Unicode category Cf): a soft hyphen, a zero
+    width space or joiner, a byte order mark, bidirectional controls. They print as
+    nothing, or turn the text around (U+202E), so the page would not say what was typed."""
+    import unicodedata
+
+    for ch in value:
+        if unicodedata.category(ch) == "Cf":
+            raise ValueError(_(
+                "the invisible character U+{code} ({name}) would disappear from the page or change "
+                "how the text around it prints (it often comes with text pasted from Word or the "
+                "web): delete it", code=f"{ord(ch):04X}", name=unicodedata.name(ch, "format character"),
+            ))
+    return value
+
+
+#: Any text a reader sees: NFC, single-spaced, at most MAX_TEXT characters, printable and
+#: visible, never empty.
 Text = Annotated[str, BeforeValidator(_clean_text), AfterValidator(_within_limit), AfterValidator(_printable),
-                 AfterValidator(_not_empty)]
+                 AfterValidator(_no_invisible), AfterValidator(_not_empty)]
 
 
 def _upper(value: str) -> str:
