@@ -8,6 +8,7 @@ an ``InputError`` whose lines read ``file:line: field.path: what is wrong. How t
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from pathlib import Path
@@ -277,7 +278,7 @@ def _describe(
                 else _("Known fields: {names}.", names=", ".join(known)))
         what = _("unknown field `{field}`. {hint}", field=field, hint=hint)
     elif kind in ("value_error", "assertion_error"):
-        what = msg
+        loc, what = _inner_place(loc, msg, data)
     elif kind == "string_type" and isinstance(err.get("input"), dict) and len(err["input"]) == 1:
         what = _(
             "this text was read as 'key: value' because it contains ': ' or ends with ':'. "
@@ -330,6 +331,28 @@ def _type_message(err: Any) -> str:
         return _(message, **{k: v for k, v in (err.get("ctx") or {}).items()})
     except (KeyError, IndexError):
         return str(err["msg"])
+
+
+#: A check over a whole model names the field its message is about: "body.directives.2: …".
+_INNER_PATH = re.compile(r"([A-Za-z_]\w*(?:\.\w+)*): (.*)", re.S)
+
+
+def _inner_place(loc: tuple[Any, ...], message: str, data: Any) -> tuple[tuple[Any, ...], str]:
+    """Put a model-wide check's message at the field it names, when that field is in the
+    input: the line (or plan row) of that field, not the model's first line."""
+    m = _INNER_PATH.fullmatch(message)
+    if not m:
+        return loc, message
+    inner = tuple(int(p) if p.isdigit() else p for p in m.group(1).split("."))
+    node = data
+    for part in loc + inner:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            return loc, message
+    return loc + inner, m.group(2)
 
 
 def _show(value: Any) -> str:

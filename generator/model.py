@@ -420,10 +420,10 @@ class Plan(_Model):
     def _each_province_once(self) -> Plan:
         seen: dict[str, int] = {}
         for i, cluster in enumerate(self.clusters):
-            for p in cluster.provinces:
+            for j, p in enumerate(cluster.provinces):
                 key = p.casefold()
                 if key in seen:
-                    raise ValueError(_(
+                    raise ValueError(f"clusters.{i}.provinces.{j}: " + _(
                         "{name} is listed twice, in clusters {first} and {second}: keep one",
                         name=repr(p), first=seen[key] + 1, second=i + 1,
                     ))
