@@ -107,11 +107,16 @@ def _read_yaml(text: str, source: Path) -> Any:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else str(source)
-        what = translate(exc.problem or exc.context or "not valid YAML")
+        problem = exc.problem or exc.context or "not valid YAML"
+        what = translate(problem)
         line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+        opened = _unclosed_quote(text, mark.line if mark else len(text.splitlines()))
         if "\t" in line:
             hint = _("Indent with spaces, never tabs.")
-        elif "mapping values" in what:
+        elif opened is not None:
+            hint = _("The double quote opened on line {line} is never closed: close it on that line.",
+                     line=opened)
+        elif "mapping values" in problem:
             hint = _("A text that contains ': ' or ends with ':' must be put in double quotes.")
         else:
             hint = _("Check the indentation and that every quote is closed.")
@@ -130,6 +135,16 @@ def _read_yaml(text: str, source: Path) -> Any:
             file=str(source),
         )
     return data
+
+
+def _unclosed_quote(text: str, before: int) -> int | None:
+    """The 1-based line, up to line ``before`` (0-based), of a value that opens a double
+    quote and does not close it on its line: the usual cause of a YAML error further down."""
+    for number, line in enumerate(text.splitlines()[: before + 1], start=1):
+        value = re.match(r'\s*(?:-\s+|[\w.-]+:\s+|-\s+[\w.-]+:\s+)"(.*)$', line.split(" #")[0])
+        if value and not re.search(r'(?<!\\)"\s*$', value.group(1)):
+            return number
+    return None
 
 
 def _without_consequences(errors: list[Any]) -> list[Any]:
