@@ -16,7 +16,7 @@ import importlib.metadata
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -337,22 +337,24 @@ def _render_all(
         _template_bytes()
     _WORK.update(todo=todo, folder=folder, author=author, when=when, templates=templates)
     try:
-        if jobs <= 1 or len(todo) == 1:
-            for i in range(len(todo)):
-                results = _render_one(i)
-                if progress:
-                    progress(1)
-                yield from results
-            return
-        import multiprocessing
-
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(todo))) as pool:
-            for results in pool.imap_unordered(_render_one, range(len(todo))):
-                if progress:
-                    progress(1)
-                yield from results
+        for results in _in_workers(_render_one, len(todo), jobs, ordered=False):
+            if progress:
+                progress(1)
+            yield from results
     finally:
         _WORK.clear()
+
+
+def _in_workers(work: Callable[[int], Any], count: int, jobs: int, *, ordered: bool = True) -> Iterator[Any]:
+    """``work(i)`` for each ``i`` below ``count``: in this process, or in up to ``jobs``
+    forked workers, which inherit :data:`_WORK` and everything loaded before the fork."""
+    if jobs <= 1 or count <= 1:
+        yield from (work(i) for i in range(count))
+        return
+    import multiprocessing
+
+    with multiprocessing.get_context("fork").Pool(min(jobs, count)) as pool:
+        yield from (pool.imap if ordered else pool.imap_unordered)(work, range(count))
 
 
 def _render_one(index: int) -> list[tuple[str, str]]:
@@ -505,12 +507,7 @@ def _make_print_files(
     """The bytes of each print file, made side by side in forked processes when ``jobs`` > 1."""
     _WORK.update(print_folder=folder, print_files=files, print_title=title)
     try:
-        if jobs <= 1 or len(files) <= 1:
-            return [_make_print_file(i) for i in range(len(files))]
-        import multiprocessing
-
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(files))) as pool:
-            return pool.map(_make_print_file, range(len(files)))
+        return list(_in_workers(_make_print_file, len(files), jobs))
     finally:
         _WORK.clear()
 

@@ -121,6 +121,16 @@ def _pdf(dispatch) -> bytes:
     return pdf_bytes(dispatch)
 
 
+def _refused(dispatch, tmp_path: Path, snippet: str) -> tuple[Path, int, str]:
+    """Render ``dispatch`` with ``snippet`` in a user's dispatch.html.j2, which must fail:
+    the folder, the snippet's line, and the message."""
+    html, line = _html_with(snippet)
+    folder = _folder(tmp_path, {"dispatch.html.j2": html})
+    with pytest.raises(TemplateError) as caught:
+        _pdf(_with_templates(dispatch, folder))
+    return folder, line, caught.value.format_message()
+
+
 def _docx(dispatch) -> bytes:
     from generator.docx_render import docx_bytes
 
@@ -182,11 +192,7 @@ def _template_cases(server, secret: Path) -> dict[str, tuple[str, str]]:
                                   "link-http", "import-http", "style-url-file", "ftp", "data-huge"])
 def test_a_user_template_reaching_out_stops_the_run_naming_the_url(second, server, secret, tmp_path, case):
     snippet, url = _template_cases(server, secret)[case]
-    html, line = _html_with(snippet)
-    folder = _folder(tmp_path, {"dispatch.html.j2": html})
-    with pytest.raises(TemplateError) as caught:
-        _pdf(_with_templates(second, folder))
-    message = caught.value.format_message()
+    folder, line, message = _refused(second, tmp_path, snippet)
     assert url in message
     assert "was not fetched" in message
     if not case.startswith(("img-relative", "data")):  # the template's own text holds the URL
@@ -231,11 +237,7 @@ SANDBOX = {
 @pytest.mark.parametrize("case", sorted(SANDBOX))
 def test_the_sandbox_refuses_unsafe_operations(example, tmp_path, case):
     snippet, detail = SANDBOX[case]
-    html, line = _html_with(snippet)
-    folder = _folder(tmp_path, {"dispatch.html.j2": html})
-    with pytest.raises(TemplateError) as caught:
-        _pdf(_with_templates(example, folder))
-    message = caught.value.format_message()
+    folder, line, message = _refused(example, tmp_path, snippet)
     assert message.startswith(f"{folder / 'dispatch.html.j2'}:{line}: the template tried something")
     assert detail in message
     assert "built-in function" not in message and "<module" not in message
@@ -263,11 +265,7 @@ def test_a_template_cannot_build_a_huge_value(source, tmp_path):
     "{% extends '../secret/secret.css' %}",
 ])
 def test_includes_and_imports_stay_in_the_templates_folders(second, secret, tmp_path, snippet):
-    html, line = _html_with(snippet)
-    folder = _folder(tmp_path, {"dispatch.html.j2": html})
-    with pytest.raises(TemplateError) as caught:
-        _pdf(_with_templates(second, folder))
-    message = caught.value.format_message()
+    folder, line, message = _refused(second, tmp_path, snippet)
     assert message.startswith(f"{folder / 'dispatch.html.j2'}:{line}: the template asks for '")
     assert "may include or import only files from its own folder" in message
     assert SECRET not in message and "root:x:0" not in message
@@ -305,11 +303,7 @@ def test_a_partial_in_the_folder_is_included_and_escapes_html(second, tmp_path):
     ("{{ 1 / 0 }}", "the template failed: division by zero"),
 ])
 def test_a_mistake_in_a_user_template_names_file_and_line(second, tmp_path, snippet, expected):
-    html, line = _html_with(snippet)
-    folder = _folder(tmp_path, {"dispatch.html.j2": html})
-    with pytest.raises(TemplateError) as caught:
-        _pdf(_with_templates(second, folder))
-    message = caught.value.format_message()
+    folder, line, message = _refused(second, tmp_path, snippet)
     where = f"{folder / 'dispatch.html.j2'}:"
     assert message.startswith(where)
     if "{% for" not in snippet:  # an unclosed block is found at the end of the file

@@ -316,7 +316,8 @@ class Ctx:
 # Page and font rules
 # --------------------------------------------------------------------------------------
 
-Out = list[tuple[str, str, str, str]]
+Row = tuple[str, str, str, str]
+Out = list[Row]
 
 
 def page_size(c: Ctx) -> Out:
@@ -600,6 +601,14 @@ def font_unicode(c: Ctx) -> Out:
 # --------------------------------------------------------------------------------------
 
 
+def _judged(place: str, found: str, asks: str, problems: list[str], notes: list[str] | None = None) -> Row:
+    """One verdict row: fail on any problem, warn on any note, pass otherwise; the reasons
+    follow what was found."""
+    reasons = problems + (notes or [])
+    verdict = FAIL if problems else WARN if notes else PASS
+    return (verdict, place, found + ("; " + "; ".join(reasons) if reasons else ""), asks)
+
+
 def _missing(c: Ctx, what: str, asks: str) -> Out:
     if not c.has_text:
         return [(NOT_EVALUATED, "—", _("no text layer"), asks)]
@@ -632,9 +641,7 @@ def national_title(c: Ctx) -> Out:
     if ln is not c.main[0] and c.main.index(ln) > 6:
         problems.append(_("not at the top of page 1"))
     found = f"{_quote(text)}, {_sizes(ln)}, {_style(ln)}"
-    return [
-        (FAIL if problems else PASS, where(c.doc, ln), found + ("; " + "; ".join(problems) if problems else ""), asks)
-    ]
+    return [_judged(where(c.doc, ln), found, asks, problems)]
 
 
 def motto(c: Ctx) -> Out:
@@ -666,9 +673,7 @@ def motto(c: Ctx) -> Out:
         if ln.centre is not None and nat.centre is not None and abs(ln.centre - nat.centre) > 3:
             problems.append(_("not centred under the Quốc hiệu ({d:.1f} mm off)", d=abs(ln.centre - nat.centre)))
     found = f"{_quote(text)}, {_sizes(ln)}, {_style(ln)}"
-    extra = problems + warns
-    verdict = FAIL if problems else WARN if warns else PASS
-    return [(verdict, where(c.doc, ln), found + ("; " + "; ".join(extra) if extra else ""), asks)]
+    return [_judged(where(c.doc, ln), found, asks, problems, warns)]
 
 
 def _rule_check(c: Ctx, lines: list[Line], share: tuple[float, float], asks: str, what: str) -> Out:
@@ -702,9 +707,7 @@ def _rule_check(c: Ctx, lines: list[Line], share: tuple[float, float], asks: str
         problems.append(_("length out of range"))
     if abs(rule.centre - centre) > 2.5:
         problems.append(_("not centred ({d:.1f} mm off)", d=abs(rule.centre - centre)))
-    return [
-        (FAIL if problems else PASS, where(c.doc, last), found + ("; " + "; ".join(problems) if problems else ""), asks)
-    ]
+    return [_judged(where(c.doc, last), found, asks, problems)]
 
 
 def motto_rule(c: Ctx) -> Out:
@@ -745,14 +748,7 @@ def agency_name(c: Ctx) -> Out:
         if ln.italic:
             problems.append(_("italic"))
     found = " / ".join(_quote(ln.text, 34) + (" " + _("bold") if ln.bold else "") for ln in lines)
-    return [
-        (
-            FAIL if problems else PASS,
-            where(c.doc, lines[0]),
-            found + ("; " + "; ".join(problems) if problems else ""),
-            asks,
-        )
-    ]
+    return [_judged(where(c.doc, lines[0]), found, asks, problems)]
 
 
 def agency_rule(c: Ctx) -> Out:
@@ -831,9 +827,7 @@ def number_rule(c: Ctx) -> Out:
     if c.doc.column(ln) == "right":
         problems.append(_("in the right column"))
     found = f"{_quote(text)}, {_sizes(ln)}"
-    extra = problems + notes
-    verdict = FAIL if problems else WARN if notes else PASS
-    return [(verdict, where(c.doc, ln), found + ("; " + "; ".join(extra) if extra else ""), asks)]
+    return [_judged(where(c.doc, ln), found, asks, problems, notes)]
 
 
 def date_rule(c: Ctx) -> Out:
@@ -876,9 +870,7 @@ def date_rule(c: Ctx) -> Out:
         if not same:
             problems.append(_("not on the line of “Số:”"))
     found = f"{_quote(text)}, {_sizes(ln)}, {_style(ln)}"
-    extra = problems + notes
-    verdict = FAIL if problems else WARN if notes else PASS
-    return [(verdict, where(c.doc, ln), found + ("; " + "; ".join(extra) if extra else ""), asks)]
+    return [_judged(where(c.doc, ln), found, asks, problems, notes)]
 
 
 def subject_rule(c: Ctx) -> Out:
@@ -901,9 +893,7 @@ def subject_rule(c: Ctx) -> Out:
     if c.number is not None and ln.order < c.number.order:
         problems.append(_("above “Số:”"))
     found = f"{_quote(text)}, {_sizes(ln)}, {_style(ln)}"
-    return [
-        (FAIL if problems else PASS, where(c.doc, ln), found + ("; " + "; ".join(problems) if problems else ""), asks)
-    ]
+    return [_judged(where(c.doc, ln), found, asks, problems)]
 
 
 def kinh_gui(c: Ctx) -> Out:
@@ -949,9 +939,7 @@ def kinh_gui(c: Ctx) -> Out:
         problems.append(_("size {s}", s=_sizes(bad_size[0])))
     if ln.bold:
         notes.append(_("bold"))
-    extra = problems + notes
-    verdict = FAIL if problems else WARN if notes else PASS
-    return [(verdict, where(c.doc, ln), found + ("; " + "; ".join(extra) if extra else ""), asks)]
+    return [_judged(where(c.doc, ln), found, asks, problems, notes)]
 
 
 # --------------------------------------------------------------------------------------
@@ -1105,14 +1093,7 @@ def body_spacing(c: Ctx) -> Out:
         a=", ".join(f"{v:g}" for v in sp) or "?",
         b=", ".join(f"{v:g}" for v in ls) or "?",
     )
-    return [
-        (
-            FAIL if problems else PASS,
-            where(c.doc, paras[0].lines[0]),
-            found + ("; " + "; ".join(problems) if problems else ""),
-            asks,
-        )
-    ]
+    return [_judged(where(c.doc, paras[0].lines[0]), found, asks, problems)]
 
 
 def body_alignment(c: Ctx) -> Out:
@@ -1177,9 +1158,7 @@ def signer_authority(c: Ctx) -> Out:
         if not level:
             notes.append(_("not level with “Nơi nhận:”"))
     found = " / ".join(_quote(ln.text, 30) for ln in lines) + f", {_sizes(lines[0])}, {_style(lines[0])}"
-    extra = problems + notes
-    verdict = FAIL if problems else WARN if notes else PASS
-    return [(verdict, where(c.doc, lines[0]), found + ("; " + "; ".join(extra) if extra else ""), asks)]
+    return [_judged(where(c.doc, lines[0]), found, asks, problems, notes)]
 
 
 def signer_name(c: Ctx) -> Out:
@@ -1198,9 +1177,7 @@ def signer_name(c: Ctx) -> Out:
     if re.match(r"^(GS|PGS|TS|ThS|KS|BS|CN)\.", t):
         notes.append(_("an academic title before the name"))
     found = f"{_quote(t)}, {_sizes(ln)}, {_style(ln)}"
-    extra = problems + notes
-    verdict = FAIL if problems else WARN if notes else PASS
-    return [(verdict, where(c.doc, ln), found + ("; " + "; ".join(extra) if extra else ""), asks)]
+    return [_judged(where(c.doc, ln), found, asks, problems, notes)]
 
 
 def noi_nhan_label(c: Ctx) -> Out:
@@ -1221,9 +1198,7 @@ def noi_nhan_label(c: Ctx) -> Out:
     if ln.x0 is not None and ln.x0 - c.doc.text_left > 2:
         problems.append(_("not flush left ({d:.1f} mm in)", d=ln.x0 - c.doc.text_left))
     found = f"{_quote(t)}, {_sizes(ln)}, {_style(ln)}"
-    return [
-        (FAIL if problems else PASS, where(c.doc, ln), found + ("; " + "; ".join(problems) if problems else ""), asks)
-    ]
+    return [_judged(where(c.doc, ln), found, asks, problems)]
 
 
 def noi_nhan_list(c: Ctx) -> Out:
@@ -1250,14 +1225,7 @@ def noi_nhan_list(c: Ctx) -> Out:
     if bad:
         problems.append(_("size {s}", s=_sizes(bad[0])))
     found = _("{n} line(s), last {t}", n=len(texts), t=_quote(last, 36))
-    return [
-        (
-            FAIL if problems else PASS,
-            where(c.doc, items[0][0]),
-            found + ("; " + "; ".join(problems) if problems else ""),
-            asks,
-        )
-    ]
+    return [_judged(where(c.doc, items[0][0]), found, asks, problems)]
 
 
 def marks_rule(c: Ctx) -> Out:
@@ -1285,14 +1253,7 @@ def marks_rule(c: Ctx) -> Out:
             if not red:
                 problems.append(_("not red ({cols})", cols=", ".join(sorted(ln.colors))))
         found = f"{_quote(t)}, {_sizes(ln)}, {_style(ln)}, " + ", ".join(sorted(ln.colors))
-        out.append(
-            (
-                FAIL if problems else PASS,
-                where(c.doc, ln),
-                found + ("; " + "; ".join(problems) if problems else ""),
-                asks,
-            )
-        )
+        out.append(_judged(where(c.doc, ln), found, asks, problems))
     return out
 
 
@@ -1357,9 +1318,7 @@ def annex_heading(c: Ctx) -> Out:
             if not c.size_ok(ln, c.p.annex_title):
                 problems.append(_("title size {s}", s=_sizes(ln)))
         found = " / ".join(_quote(ln.text, 30) for ln in ([heading] if heading else []) + title[:2])
-        extra = problems + notes
-        verdict = FAIL if problems else WARN if notes else PASS
-        out.append((verdict, label, found + ("; " + "; ".join(extra) if extra else ""), asks))
+        out.append(_judged(label, found, asks, problems, notes))
     return out
 
 
@@ -1412,9 +1371,7 @@ def annex_reference(c: Ctx) -> Out:
         if " của " not in text:
             problems.append(_("no “của …” naming the agency"))
         found = _quote(text, 70)
-        extra = problems + notes
-        verdict = FAIL if problems else WARN if notes else PASS
-        out.append((verdict, label, found + ("; " + "; ".join(extra) if extra else ""), asks))
+        out.append(_judged(label, found, asks, problems, notes))
     return out
 
 
