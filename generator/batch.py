@@ -138,7 +138,7 @@ def plan_outputs(dispatch: Dispatch, formats: Iterable[str]) -> list[tuple[Dispa
     from .docx_render import issue_datetime
 
     formats = list(formats)
-    templates = Path(dispatch.templates) if dispatch.templates else None
+    templates = dispatch.templates_dir
     shared = {fmt: _shared_inputs(fmt, templates) for fmt in formats}
     when = issue_datetime(dispatch).isoformat()
     own_annex = dispatch.per_province.highlight
@@ -272,7 +272,7 @@ def _run_batch(
     done: dict[str, str] = {}
     rendered = False
     try:
-        templates = Path(dispatch.templates) if dispatch.templates else None
+        templates = dispatch.templates_dir
         for name, sha in _render_all(todo, folder, author, when, jobs, progress, templates):
             done[name] = sha
         rendered = True

@@ -50,7 +50,7 @@ def docx_bytes(dispatch: Dispatch, copy: ProvinceCopy | None = None) -> bytes:
     fonts.check_coverage(dispatch.model_dump(exclude={"signer": {"signature_image", "seal_image"}}))
     return docx_from_view(
         build_view(dispatch, copy), author=dispatch.agency.name, when=issue_datetime(dispatch),
-        templates=Path(dispatch.templates) if dispatch.templates else None,
+        templates=dispatch.templates_dir,
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
@@ -583,6 +584,11 @@ class Dispatch(_Model):
             out.append((f"annexes.{i}.title", a.title, set()))
             out += [(f"annexes.{i}.attributes.{j}.text", t.text, set()) for j, t in enumerate(a.attributes)]
         return out
+
+    @property
+    def templates_dir(self) -> Path | None:
+        """The folder of the dispatch's own templates (``templates:`` or ``--templates``), if any."""
+        return Path(self.templates) if self.templates else None
 
     @property
     def plan(self) -> Plan | None:

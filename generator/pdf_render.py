@@ -61,13 +61,8 @@ def render_pdf(dispatch: Dispatch, out_path: str | Path) -> Path:
 def pdf_bytes(dispatch: Dispatch, copy: ProvinceCopy | None = None) -> bytes:
     """The PDF of ``dispatch`` (or of its ``copy`` for one province) as bytes."""
     fonts.check_coverage(dispatch.model_dump(exclude={"signer": {"signature_image", "seal_image"}}))
-    renderer = default_renderer(user_templates(dispatch))
+    renderer = default_renderer(dispatch.templates_dir)
     return renderer.render(build_view(dispatch, copy), author=dispatch.agency.name)
-
-
-def user_templates(dispatch: Dispatch) -> Path | None:
-    """The folder of the dispatch's own templates (``templates:`` or ``--templates``), if any."""
-    return Path(dispatch.templates) if dispatch.templates else None
 
 
 def default_renderer(templates: Path | None = None) -> PdfRenderer:

@@ -8,6 +8,7 @@ never reuses a stale file.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -54,6 +55,7 @@ def too_fine(content: str) -> tuple[int, float, int] | None:
     return modules, module_mm, _longest_that_fits()
 
 
+@functools.lru_cache(maxsize=1)
 def _longest_that_fits() -> int:
     """Bytes a code of the largest version that scans at the printed size holds (level M)."""
     import segno
