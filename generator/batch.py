@@ -25,7 +25,7 @@ from . import __version__
 from .atomic import atomic_write_bytes, remove_stale_temporaries
 from .copies import ProvinceCopy, plan_copies
 from .errors import InputError, RenderError
-from .i18n import _, translate
+from .i18n import N_, _, translate
 from .locking import folder_lock
 from .manifest import MANIFEST, Entry, Manifest, digest, file_digest
 from .model import Dispatch
@@ -202,17 +202,19 @@ def _range(pair: tuple[str, str]) -> str:
     return f"{a.day}/{a.month}/{a.year}–{b.day}/{b.month}/{b.year}"
 
 
-def _reason(output: Output, entry: Entry | None, folder: Path) -> str:
-    path = folder / output.name
+def _reason(path: Path, entry: Entry | None, inputs: dict[str, str]) -> str:
+    """Why the output at ``path`` must be made again ("" if it need not): the reason codes
+    report.json keeps in English, shown translated by :func:`_why`."""
     if entry is None:
-        return "new"
+        return N_("new")
     if not path.is_file():
-        return "file missing"
-    changed = sorted(k for k in output.inputs if entry.inputs.get(k) != output.inputs[k])
+        return N_("file missing")
+    changed = sorted(k for k in inputs if entry.inputs.get(k) != inputs[k])
     if changed:
-        return "changed: " + ", ".join(changed)
+        # the inputs a print file has are the copies in it ("files")
+        return "changed: " + ", ".join(N_("copies") if k == "files" else k for k in changed)
     if file_digest(path) != entry.sha256:
-        return "file changed since it was made"
+        return N_("file changed since it was made")
     return ""
 
 
@@ -248,7 +250,7 @@ def _run_batch(
     todo: list[tuple[DispatchView, list[Output]]] = []
     for view, outputs in planned:
         for o in outputs:
-            o.reason = _reason(o, manifest.outputs.get(o.name), folder)
+            o.reason = _reason(folder / o.name, manifest.outputs.get(o.name), o.inputs)
             if not o.reason:
                 result.unchanged.append(o.name)
         stale = [o for o in outputs if o.reason]
@@ -483,7 +485,7 @@ def _run_print(
         inputs = {"files": digest([(f, e.sha256) for (_, f), e in zip(parts, entries, strict=True)]),  # type: ignore[union-attr]
                   "options": digest(options), "software": software}
         entry = manifest.outputs.get(name)
-        reason = _print_reason(folder / name, entry, inputs)
+        reason = _reason(folder / name, entry, inputs)
         if not reason:
             result.unchanged.append(name)
             continue
@@ -526,17 +528,6 @@ def _make_print_file(index: int) -> bytes:
                               title=_WORK["print_title"])
 
 
-def _print_reason(path: Path, entry: Entry | None, inputs: dict[str, str]) -> str:
-    if entry is None:
-        return "new"
-    if not path.is_file():
-        return "file missing"
-    changed = sorted(k for k in inputs if entry.inputs.get(k) != inputs[k])
-    if changed:
-        return "changed: " + ", ".join("copies" if k == "files" else k for k in changed)
-    if file_digest(path) != entry.sha256:
-        return "file changed since it was made"
-    return ""
 
 
 def _version(name: str) -> str:

@@ -22,7 +22,7 @@ import functools
 import os
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "_", "language", "set_language", "translate"]
+__all__ = ["LANGUAGES", "N_", "_", "language", "set_language", "translate"]
 
 #: The languages messages can be shown in; the first is the default.
 LANGUAGES = ("vi", "en")
@@ -50,6 +50,12 @@ def language() -> str:
 def _(message: str, /, **values: object) -> str:
     """``message`` in the current language, with ``{name}`` placeholders filled from ``values``."""
     return translate(message).format(**values)
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for it
+    """Mark ``message`` for the catalogue where it is written (a table of messages), to be
+    translated by :func:`_` when it is shown; returns it unchanged."""
+    return message
 
 
 def translate(message: str) -> str:

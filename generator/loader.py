@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import copies, fonts, legacy, schedule
 from .errors import InputError
-from .i18n import _, translate
+from .i18n import N_, _, translate
 from .model import Dispatch
 
 __all__ = ["load_dispatch", "parse_dispatch"]
@@ -235,8 +235,6 @@ def _resolve_templates(data: Any, source: Path) -> None:
     value = data.get("templates")
     if not isinstance(value, str):
         return
-    from .i18n import _
-
     path = (source.parent / value).resolve()
     if not path.is_dir():
         line = _line_of(data, ("templates",))
@@ -305,35 +303,36 @@ def _describe(
 
 
 #: pydantic's checks of a value's type and size, in words a clerk reads (in English
-#: here, translated by the catalogue); ``{…}`` are taken from the error's context.
+#: here, marked for the catalogue with ``N_``, translated when shown); ``{…}`` are
+#: taken from the error's context.
 _TYPE_MESSAGES = {
-    "string_type": "must be text",
-    "int_type": "must be a whole number",
-    "int_parsing": "must be a whole number",
-    "int_from_float": "must be a whole number",
-    "float_type": "must be a number",
-    "float_parsing": "must be a number",
-    "bool_type": "must be true or false",
-    "bool_parsing": "must be true or false",
-    "date_type": "must be a date written YYYY-MM-DD",
-    "date_parsing": "must be a date written YYYY-MM-DD",
-    "date_from_datetime_parsing": "must be a date written YYYY-MM-DD",
-    "date_from_datetime_inexact": "must be a date without a time",
-    "list_type": "must be a list: one item per line, each starting with '- '",
-    "dict_type": "must be a group of fields (name: value)",
-    "model_type": "must be a group of fields (name: value)",
-    "model_attributes_type": "must be a group of fields (name: value)",
-    "too_short": "needs at least {min_length} item(s)",
-    "too_long": "takes at most {max_length} item(s)",
-    "string_too_short": "needs at least {min_length} character(s)",
-    "string_too_long": "takes at most {max_length} characters",
-    "greater_than": "must be greater than {gt}",
-    "greater_than_equal": "must be at least {ge}",
-    "less_than": "must be less than {lt}",
-    "less_than_equal": "must be at most {le}",
-    "literal_error": "must be one of {expected}",
-    "enum": "must be one of {expected}",
-    "string_pattern_mismatch": "is not in the expected form",
+    "string_type": N_("must be text"),
+    "int_type": N_("must be a whole number"),
+    "int_parsing": N_("must be a whole number"),
+    "int_from_float": N_("must be a whole number"),
+    "float_type": N_("must be a number"),
+    "float_parsing": N_("must be a number"),
+    "bool_type": N_("must be true or false"),
+    "bool_parsing": N_("must be true or false"),
+    "date_type": N_("must be a date written YYYY-MM-DD"),
+    "date_parsing": N_("must be a date written YYYY-MM-DD"),
+    "date_from_datetime_parsing": N_("must be a date written YYYY-MM-DD"),
+    "date_from_datetime_inexact": N_("must be a date without a time"),
+    "list_type": N_("must be a list: one item per line, each starting with '- '"),
+    "dict_type": N_("must be a group of fields (name: value)"),
+    "model_type": N_("must be a group of fields (name: value)"),
+    "model_attributes_type": N_("must be a group of fields (name: value)"),
+    "too_short": N_("needs at least {min_length} item(s)"),
+    "too_long": N_("takes at most {max_length} item(s)"),
+    "string_too_short": N_("needs at least {min_length} character(s)"),
+    "string_too_long": N_("takes at most {max_length} characters"),
+    "greater_than": N_("must be greater than {gt}"),
+    "greater_than_equal": N_("must be at least {ge}"),
+    "less_than": N_("must be less than {lt}"),
+    "less_than_equal": N_("must be at most {le}"),
+    "literal_error": N_("must be one of {expected}"),
+    "enum": N_("must be one of {expected}"),
+    "string_pattern_mismatch": N_("is not in the expected form"),
 }
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import EXAMPLE, ROOT
 
 PACKAGE = ROOT / "generator"
@@ -28,12 +27,12 @@ def _catalogue():
 
 
 def _messages_in_code() -> dict[str, str]:
-    """Every literal passed to ``_()`` or ``translate()`` in the package: message -> where."""
+    """Every literal passed to ``_()``, ``N_()`` or ``translate()`` in the package: message -> where."""
     from babel.messages.extract import extract_from_dir
 
     found: dict[str, str] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(PACKAGE), method_map=[("**.py", "python")], keywords={"_": None, "translate": None},
+        str(PACKAGE), method_map=[("**.py", "python")], keywords={"_": None, "N_": None, "translate": None},
     ):
         if isinstance(message, str) and message:
             found.setdefault(message, f"generator/{filename}:{lineno}")
