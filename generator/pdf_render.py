@@ -26,13 +26,12 @@ import logging
 import os
 import sys
 import tempfile
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from . import fonts, measures
+from . import fonts, measures, pdf_reuse
 from .atomic import atomic_write_bytes
 from .errors import RenderError
 from .i18n import _
@@ -88,8 +87,7 @@ class PdfRenderer:
         from .templating import template_file
 
         self._wp = _weasyprint()
-        _parse_our_fonts_once()
-        _compress_large_streams_once()
+        pdf_reuse.share_across_documents()
         from weasyprint.text.fonts import FontConfiguration
 
         self._env = _environment(templates)
@@ -143,130 +141,6 @@ class PdfRenderer:
 
     def _errors(self) -> contextlib.AbstractContextManager[None]:
         return weasyprint_problems("the PDF")
-
-
-@functools.lru_cache(maxsize=1)
-def _parse_our_fonts_once() -> None:
-    """Let WeasyPrint parse each of the project's four faces once per process, not per PDF.
-
-    With ``full_fonts`` WeasyPrint embeds a font whole and, for every document,
-    parses it again with fontTools to list the widths and characters of all its
-    glyphs: a third of the time of a two-page copy. Our faces never change, so the
-    parsed font is kept and handed back; WeasyPrint only reads from it (it modifies a
-    parsed font only for variable and colour fonts, which ours are not). Any other
-    font is parsed as before. The output is the same, byte for byte.
-    """
-    import hashlib
-    import io
-
-    from fontTools.ttLib import TTFont
-    from weasyprint.pdf import fonts as wp_fonts
-
-    ours = {hashlib.sha256(path.read_bytes()).digest() for path in fonts.pdf_faces().values()}
-    parsed: dict[tuple[bytes, int], Any] = {}
-
-    def parse(file: Any, *args: Any, fontNumber: int = -1, **kwargs: Any) -> Any:  # noqa: N803
-        data = file.getvalue() if isinstance(file, io.BytesIO) and not args and not kwargs else None
-        key = (hashlib.sha256(data).digest(), fontNumber) if data is not None else None
-        if key is None or key[0] not in ours:
-            return TTFont(file, *args, fontNumber=fontNumber, **kwargs)
-        if key not in parsed:
-            parsed[key] = _ParsedFace(TTFont(file, fontNumber=fontNumber))
-        return parsed[key]
-
-    if getattr(wp_fonts, "TTFont", None) is TTFont:
-        wp_fonts.TTFont = parse
-
-
-@functools.lru_cache(maxsize=1)
-def _compress_large_streams_once() -> None:
-    """Let pydyf compress each large stream (our embedded faces) once per process.
-
-    Every PDF embeds the same four faces, and pydyf compresses each again at level 9
-    for every document (about 40 ms a copy). pydyf's ``zlib`` is given a stand-in
-    that hands back the compressed bytes of an input it has already compressed; zlib
-    is deterministic, so the output is the same, byte for byte.
-    """
-    import pydyf
-
-    if getattr(pydyf, "zlib", None) is zlib:
-        pydyf.zlib = _ZlibWithMemory()  # type: ignore[attr-defined]
-
-
-class _ZlibWithMemory:
-    """:mod:`zlib` for pydyf: the same functions, remembering large inputs' results."""
-
-    #: Inputs from this size are remembered (a face is ~80 kB; page streams are smaller).
-    LARGE = 48 * 1024
-
-    def __init__(self) -> None:
-        self._kept: dict[tuple[bytes, tuple[Any, ...]], bytes] = {}
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(zlib, name)
-
-    def compressobj(self, *args: Any, **kwargs: Any) -> Any:
-        return _Compressor(self, (args, tuple(sorted(kwargs.items()))), zlib.compressobj(*args, **kwargs))
-
-
-class _Compressor:
-    """A ``zlib.compressobj`` whose large input is compressed whole on ``compress``."""
-
-    def __init__(self, memory: _ZlibWithMemory, settings: tuple[Any, ...], real: Any) -> None:
-        self._memory, self._settings, self._real = memory, settings, real
-        self._done = False
-
-    def compress(self, data: bytes) -> bytes:
-        if self._done or len(data) < _ZlibWithMemory.LARGE:
-            return bytes(self._real.compress(data))
-        import hashlib
-
-        key = (hashlib.sha256(data).digest(), self._settings)
-        kept = self._memory._kept
-        if key not in kept:
-            if len(kept) >= 32:
-                kept.clear()
-            kept[key] = self._real.compress(data) + self._real.flush()
-        self._done = True
-        return kept[key]
-
-    def flush(self, *args: Any) -> bytes:
-        return b"" if self._done else bytes(self._real.flush(*args))
-
-class _ParsedFace:
-
-    """One of our faces as WeasyPrint's font dictionary reads it, with the answers kept.
-
-    WeasyPrint asks a parsed font for the width of every glyph
-    (``getGlyphSet().values()``) and for its character map; both are worked out once
-    here. Anything else is passed to the fontTools object.
-    """
-
-    def __init__(self, font: Any) -> None:
-        import types
-
-        self._font = font
-        self._glyphs = {name: types.SimpleNamespace(width=g.width) for name, g in font.getGlyphSet().items()}
-        self._cmap = font.getBestCmap()
-        self._ids = {name: font.getGlyphID(name) for name in set(self._cmap.values())}
-
-    def getGlyphSet(self) -> dict[str, Any]:  # noqa: N802 - fontTools' name
-        return self._glyphs
-
-    def getBestCmap(self) -> dict[int, str]:  # noqa: N802
-        return self._cmap
-
-    def getGlyphID(self, name: str) -> int:  # noqa: N802
-        return self._ids[name] if name in self._ids else int(self._font.getGlyphID(name))
-
-    def __getitem__(self, tag: str) -> Any:
-        return self._font[tag]
-
-    def __contains__(self, tag: str) -> bool:
-        return tag in self._font
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._font, name)
 
 
 @functools.lru_cache(maxsize=4)

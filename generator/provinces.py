@@ -90,6 +90,8 @@ ALIASES = {
 }
 
 
+# Cached: matching a plan compares each typed name with every province's key.
+@functools.lru_cache(maxsize=4096)
 def key(text: str) -> str:
     """The matching key of a province name: "TP. Hồ Chí Minh" -> "hochiminh".
 
@@ -163,6 +165,9 @@ _TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _SYLLABLE = re.compile(r"\w+", re.UNICODE)
 
 
+# Cached: a batch passes every string of each of its 63 copies through here, and the
+# copies share almost all of them (0.45 s of a batch's start before the cache).
+@functools.lru_cache(maxsize=8192)
 def place_tones(text: str, style: str = "new") -> str:
     """Move the tone of a syllable-final oa/oe/uy: "Hoà" <-> "Hòa" ("new" puts it on
     the second vowel, "old"... on the first... see below).
@@ -177,6 +182,7 @@ def place_tones(text: str, style: str = "new") -> str:
     return _SYLLABLE.sub(lambda m: _syllable(m.group(0), style), unicodedata.normalize("NFC", text))
 
 
+@functools.lru_cache(maxsize=8192)
 def _syllable(word: str, style: str) -> str:
     nfd = unicodedata.normalize("NFD", word)
     tones = [c for c in nfd if c in _TONE_MARKS]

@@ -258,3 +258,34 @@ def test_a_long_annex_repeats_its_header_row_and_numbers_its_own_pages(example):
     top = [c["text"] for c in reader.pages[second].chars if c["text"].strip() and c["bottom"] < TOP]
     assert "".join(top) == "2"  # the annex's own page 2
     assert reader.all_text(range(second, second + 1)).startswith("TT Cụm Thời gian Tỉnh, thành phố")
+
+
+def test_what_pdfs_share_is_reused_without_changing_a_byte(example, second, tmp_path):
+    """The renderer builds what PDFs share (each face's objects, the images' data) once per
+    process and reuses it (``generator.pdf_reuse``). PDFs made one after another in one
+    process, with different faces and images, must have the bytes plain WeasyPrint writes
+    for each alone, in a fresh process without the reuse."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from conftest import EXAMPLE, FIXTURES
+
+    from generator.pdf_render import pdf_bytes
+
+    root = Path(__file__).resolve().parent.parent
+    plain = (
+        "import sys\n"
+        "import generator.pdf_reuse as reuse\n"
+        "reuse.share_across_documents = lambda: None\n"
+        "from generator import load_dispatch, render_pdf\n"
+        "render_pdf(load_dispatch(sys.argv[1]), sys.argv[2])\n"
+    )
+    in_process = [pdf_bytes(d) for d in (second, example, second, example)]
+    for source, made in ((FIXTURES / "second-dispatch.yaml", in_process[2]), (EXAMPLE, in_process[3])):
+        out = tmp_path / (source.stem + ".pdf")
+        subprocess.run([sys.executable, "-c", plain, str(source), str(out)],
+                       check=True, cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
+        assert out.read_bytes() == made, source.name
+    assert in_process[0] == in_process[2] and in_process[1] == in_process[3]
