@@ -4,8 +4,10 @@
 
 Scenarios, each run ``--runs`` times in fresh subprocesses (see benchmarks/README.md):
 
-  a  cold batch: ``congvan batch --per-province --format pdf,docx --jobs 2`` into an
-     empty folder, then ``congvan print`` (when the command exists)
+  a  cold start: ``congvan print --jobs 2`` into an empty folder, the one command that
+     makes the 63 copies in PDF and DOCX, the shared annex and both print files
+     (``--two-commands``: ``congvan batch --per-province`` first, then ``congvan print``,
+     as measured before 2026-11-29's second session)
   b  the same after moving cluster 5's dates in the plan CSV, from a folder made by (a)
   c  naive: one fresh Python process per copy (PDF + DOCX), two at a time
   d  docxtpl + LibreOffice: the 63 DOCX in one process, then 2 ``soffice --headless
@@ -56,8 +58,8 @@ CLUSTER5_OLD = "5,Cụm 5,12/9/2022,30/9/2022"
 CLUSTER5_NEW = "5,Cụm 5,14/9/2022,28/9/2022"
 
 SCENARIOS = {
-    "a": "(a) cold batch pdf+docx, --jobs 2{print}",
-    "b": "(b) cluster 5 moved: batch{print}",
+    "a": "(a) cold: 63 copies pdf+docx + print files, --jobs 2{print}",
+    "b": "(b) cluster 5 moved: copies + print files{print}",
     "c": "(c) naive: 1 process per copy, 2 at a time",
     "d": "(d) docxtpl 63 DOCX + 2 x soffice --convert-to pdf",
 }
@@ -198,6 +200,8 @@ class Bench:
         self.warm_qr = self.work / "qr-warm"
         self.base_out: Path | None = None
         self.with_print = has_print_command(child_env(self.pycache, self.warm_qr))
+        #: The step whose output ends with the print summary: 0 with one command, 1 with two.
+        self.print_step = 1 if args.two_commands else 0
         self.counter = 0
         self.notes: list[str] = []
 
@@ -210,6 +214,9 @@ class Bench:
 
     def congvan_steps(self, yaml: Path, out: Path) -> list[Step]:
         jobs = str(self.args.jobs)
+        if self.with_print and not self.args.two_commands:
+            # `congvan print` brings the copies up to date, then makes the print files.
+            return [Step("print", [[*congvan_cmd(), "print", str(yaml), "--out", str(out), "--jobs", jobs]])]
         steps = [Step("batch", [[*congvan_cmd(), "batch", str(yaml), "--per-province", "--format", "pdf,docx",
                                  "--jobs", jobs, "--out", str(out)]])]
         if self.with_print:
@@ -286,7 +293,7 @@ class Bench:
         m = re.search(r"wrote (\d+)", batch_line)
         written = int(m.group(1)) if m else -1
         check = {"batch_report": batch_line, "expected_written": 2 * (len(cluster5) + 1),
-                 "print_report": _last_line(d / "logs" / "out-1-0.txt") if self.with_print else "",
+                 "print_report": _last_line(d / "logs" / f"out-{self.print_step}-0.txt") if self.with_print else "",
                  "plan_changes": report.get("plan_changes")}
         if written != 2 * (len(cluster5) + 1):
             self.notes.append(f"(b) wrote {written} files, expected {2 * (len(cluster5) + 1)}: {batch_line}")
@@ -430,6 +437,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--load-retries", type=int, default=6)
     p.add_argument("--load-sleep", type=float, default=30.0)
     p.add_argument("--keep", action="store_true", help="keep the temporary folders (printed at the end)")
+    p.add_argument("--two-commands", action="store_true",
+                   help="(a) and (b) as `congvan batch --per-province`, then `congvan print` (two processes)")
     args = p.parse_args(argv)
     scenarios = "".join(s for s in "abcd" if s in args.scenarios)
 
@@ -442,7 +451,8 @@ def main(argv: list[str] | None = None) -> int:
         notes.append("`congvan print` does not exist in this tree: (a) and (b) measure the batch alone")
     if not bench.use_time:
         notes.append("/usr/bin/time not found: peak RSS from os.wait4 ru_maxrss of each child")
-    print_label = " + print" if bench.with_print else " (no print command)"
+    print_label = (" (batch, then print)" if args.two_commands else " (congvan print)") if bench.with_print \
+        else " (no print command)"
     labels = {k: v.format(print=print_label) for k, v in SCENARIOS.items()}
 
     load_start, waits = wait_for_quiet(args.max_load, args.load_retries, args.load_sleep, log)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import re
 import zlib
 from typing import Any
@@ -197,9 +198,7 @@ def _keep_png_data() -> None:
     kept: dict[tuple[Any, ...], bytes] = {}
 
     def get_png_data(pillow_image: Any) -> Any:
-        palette = pillow_image.getpalette() if pillow_image.mode == "P" else None  # sets the bit depth
-        key = (pillow_image.mode, pillow_image.size, hashlib.sha256(pillow_image.tobytes()).digest(),
-               tuple(palette or ()))
+        key = _image_key(pillow_image)
         if key not in kept:
             if len(kept) >= 64:
                 kept.clear()
@@ -208,6 +207,22 @@ def _keep_png_data() -> None:
 
     get_png_data.kept = True  # type: ignore[attr-defined]
     RasterImage._get_png_data = staticmethod(get_png_data)
+
+
+def _image_key(pillow_image: Any) -> tuple[Any, ...]:
+    """What the PNG data of ``pillow_image`` depends on.
+
+    An image WeasyPrint has just opened from its file's bytes, not yet decoded, is
+    known by those bytes (decoding it only to look at the pixels costs as much as the
+    encoding saved); any other by its pixels (and palette, which sets the bit depth).
+    """
+    source = getattr(pillow_image, "fp", None)
+    if isinstance(source, io.BytesIO) and pillow_image.tile:  # tiles left to decode: untouched
+        return ("file", pillow_image.format, pillow_image.mode, pillow_image.size,
+                hashlib.sha256(source.getvalue()).digest())
+    palette = pillow_image.getpalette() if pillow_image.mode == "P" else None
+    return ("pixels", pillow_image.mode, pillow_image.size, hashlib.sha256(pillow_image.tobytes()).digest(),
+            tuple(palette or ()))
 
 
 def _parse_our_fonts_once() -> None:
