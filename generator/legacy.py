@@ -143,6 +143,7 @@ def _words(text: str) -> Iterator[tuple[int, int]]:
         yield start, len(text)
 
 
+@functools.lru_cache(maxsize=8192)  # a dispatch repeats its words; each vote converts the word
 def _vote(word: str, encoding: str) -> int:
     """+1 legacy, -1 Unicode, 0 neither (the word says nothing about ``encoding``)."""
     if (not any(ch in _SURFACE[encoding] for ch in word) or any(ch.isdigit() for ch in word)
