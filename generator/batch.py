@@ -12,6 +12,7 @@ forks workers that inherit it, so no worker pays for it again.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import importlib.metadata
 import os
 import shutil
@@ -329,22 +330,70 @@ def _render_all(
 ) -> Iterable[tuple[str, str]]:
     if not todo:
         return
-    if any(o.fmt == "pdf" for _, outs in todo for o in outs):
-        from .pdf_render import default_renderer
-
-        default_renderer(templates)  # fonts and stylesheet loaded once here, inherited by every worker
-    if any(o.fmt == "docx" for _, outs in todo for o in outs):
-        from .docx_render import _template_bytes
-
-        _template_bytes()
+    formats = {o.fmt for _, outs in todo for o in outs}
     _WORK.update(todo=todo, folder=folder, author=author, when=when, templates=templates)
     try:
+        if formats == {"pdf", "docx"} and jobs > 1 and len(todo) > 1 and not _pdf_renderer_loaded():
+            yield from _word_while_loading_weasyprint(jobs, progress, templates)
+            return
+        _load_renderers(formats, templates)
         for results in _in_workers(_render_one, len(todo), jobs, ordered=False):
             if progress:
                 progress(1)
             yield from results
     finally:
         _WORK.clear()
+
+
+def _word_while_loading_weasyprint(
+    jobs: int, progress: Callable[[int], Any] | None, templates: Path | None,
+) -> Iterator[tuple[str, str]]:
+    """Make the Word copies in one worker while this process loads WeasyPrint, then the
+    PDF copies in ``jobs`` workers forked from it.
+
+    Loading WeasyPrint and its stylesheet takes about 1.4 s on one core, which a batch
+    otherwise spends with the other core idle; Word copies need none of it. Progress is
+    counted by PDF copies (each copy's DOCX is made alongside).
+    """
+    import functools
+    import multiprocessing
+
+    count = len(_WORK["todo"])
+    _load_renderers({"docx"}, templates)
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as word:
+        docx = word.imap_unordered(functools.partial(_render_one, only="docx"), range(count))
+        _load_renderers({"pdf"}, templates)  # inherited by every PDF worker
+        with context.Pool(min(jobs, count)) as pdf:
+            for results in pdf.imap_unordered(functools.partial(_render_one, only="pdf"), range(count)):
+                if progress:
+                    progress(1)
+                yield from results
+        for results in docx:
+            yield from results
+
+
+def _pdf_renderer_loaded() -> bool:
+    import sys
+
+    return "weasyprint" in sys.modules
+
+
+def _load_renderers(formats: set[str], templates: Path | None) -> None:
+    """Load what each format's renderer needs, once, before workers are forked from this
+    process: fonts, stylesheet and templates are then shared by every worker."""
+    if "pdf" in formats:
+        from .pdf_render import default_renderer
+
+        default_renderer(templates)
+    if "docx" in formats:
+        from .docx_render import _template_bytes
+
+        _template_bytes()
+    # What is loaded now lives as long as the process: the garbage collector need not
+    # walk it again at each collection in every worker (and forked workers keep
+    # sharing its pages instead of copying them when the collector touches them).
+    gc.freeze()
 
 
 def _in_workers(work: Callable[[int], Any], count: int, jobs: int, *, ordered: bool = True) -> Iterator[Any]:
@@ -359,13 +408,16 @@ def _in_workers(work: Callable[[int], Any], count: int, jobs: int, *, ordered: b
         yield from (pool.imap if ordered else pool.imap_unordered)(work, range(count))
 
 
-def _render_one(index: int) -> list[tuple[str, str]]:
-    """Render copy ``index`` of the work in every stale format; return names and hashes."""
+def _render_one(index: int, only: str | None = None) -> list[tuple[str, str]]:
+    """Render copy ``index`` of the work in every stale format (or in format ``only``);
+    return names and hashes."""
     import hashlib
 
     view, outputs = _WORK["todo"][index]
     done = []
     for o in outputs:
+        if only is not None and o.fmt != only:
+            continue
         if o.fmt == "pdf":
             from .pdf_render import default_renderer
 
