@@ -7,7 +7,12 @@ font metrics the PDF uses, and the images. What Jinja cannot express in Word's X
 is done afterwards by :mod:`generator.ooxml`.
 
 The same input gives the same bytes: core properties come from the dispatch (never
-the clock) and the zip is rewritten with fixed entry dates (:mod:`generator.reproducible`).
+the clock) and the zip is written with fixed entry dates (:mod:`generator.reproducible`).
+
+A batch renders the same template dozens of times in one process, so what does not
+depend on the copy is done once a process and template: unzipping the template,
+rewriting its XML parts into Jinja source and compiling that, and parsing and
+reserialising its (large) styles part, which no copy changes.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from .errors import CongVanError, RenderError
 from .i18n import _
 from .measures import PAGE, SIZES, mm_to_twips
 from .model import Dispatch
-from .reproducible import fixed_zip, set_core_properties
+from .reproducible import saved_docx, set_core_properties
 from .resources import TEMPLATES_DIR
 from .view import DispatchView, build_view
 
@@ -96,9 +101,8 @@ def _docx(view: DispatchView, author: str, when: dt.datetime, annexes_only: bool
         ooxml.keep_only_annexes(document)
     ooxml.give_every_story_a_paragraph(document)
     set_core_properties(document, title=view.subject_line, author=author, when=when)
-    out = io.BytesIO()
-    tpl.save(out)
-    return fixed_zip(out.getvalue())
+    # What ``tpl.save`` does, less docxtpl's picture and media replacement (never asked for).
+    return saved_docx(document)
 
 
 def column_twips(share: float) -> tuple[int, int]:
@@ -154,8 +158,107 @@ def _signature(tpl: Any, image: Path | None, cell_twips: int) -> Any:
 
 def _template(source: Path | None = None) -> Any:
     """A fresh template to fill (docxtpl fills in place), read from disk once a process;
-    ``source`` is a user's template, ``None`` the built-in one."""
-    return _template_class()(io.BytesIO(_template_bytes() if source is None else _user_template_bytes(source)))
+    ``source`` is a user's template, ``None`` the built-in one.
+
+    Its document is made from the template's parts unzipped once a process
+    (:class:`_Package`), not by docxtpl opening the zip again.
+    """
+    data = _template_bytes() if source is None else _user_template_bytes(source)
+    tpl = _template_class()(io.BytesIO(data))
+    tpl.docx = _package(data).document()  # docxtpl renders a document it is given (init_docx)
+    return tpl
+
+
+@functools.lru_cache(maxsize=4)
+def _package(data: bytes) -> _Package:
+    """The unzipped template ``data``, kept for the process; keyed by the bytes, so an
+    edited user template is a new one."""
+    return _Package(data)
+
+
+class _Package:
+    """A DOCX template unzipped once, from which each copy gets its own python-docx
+    ``Document`` without reading the zip again.
+
+    python-docx opens a file in two steps: a ``PackageReader`` unzips it (the parts'
+    bytes and relationships, which it never changes), and the ``Unmarshaller`` makes
+    the part objects from them with a part factory. The first is done once here; the
+    second for each copy, as ``OpcPackage.open`` does, except that the styles part
+    (a third of a megabyte of XML in the built-in template, which no copy changes) is
+    parsed only if something asks for it (:func:`_template_styles_class`).
+    """
+
+    def __init__(self, data: bytes) -> None:
+        from docx.opc.pkgreader import PackageReader
+
+        self._reader = PackageReader.from_file(io.BytesIO(data))
+        self._xml: dict[str, bytes] = {}  # partname -> its XML as python-docx writes it
+
+    def document(self) -> Any:
+        """A new python-docx ``Document`` of the template, as ``docx.Document(data)``."""
+        from docx.opc.constants import CONTENT_TYPE as CT
+        from docx.opc.package import Unmarshaller
+        from docx.package import Package
+
+        package = Package()
+        Unmarshaller.unmarshal(self._reader, package, self._part)
+        part = package.main_document_part
+        if part.content_type != CT.WML_DOCUMENT_MAIN:  # as docx.Document checks
+            raise ValueError(f"the template is not a Word file, content type is '{part.content_type}'")
+        return part.document
+
+    def _part(self, partname: Any, content_type: str, reltype: str, blob: bytes, package: Any) -> Any:
+        """The part python-docx's ``PartFactory`` makes, but the styles parsed on demand."""
+        from docx.opc.part import PartFactory
+
+        styles = _template_styles_class()
+        select = PartFactory.part_class_selector  # python-docx's: images by relationship type
+        chosen = select(content_type, reltype) if select is not None else None
+        if chosen is None and PartFactory.part_type_for.get(content_type) is styles.__base__:
+            return styles(partname, content_type, None, package, source=blob, xml=self._xml)
+        return PartFactory(partname, content_type, reltype, blob, package)
+
+
+@functools.lru_cache(maxsize=1)
+def _template_styles_class() -> Any:
+    """python-docx's styles part, for a template's styles: parsed only if asked for.
+
+    A copy never changes the styles, yet opening the template parsed them and saving
+    serialised them again, for each copy. Until its XML is asked for (``element``,
+    through which python-docx and docxtpl read or change it), this part's ``blob`` is
+    the template's styles parsed and serialised once a process: the bytes that parsing
+    and serialising them for each copy gave. Once asked for, it is an ordinary styles
+    part with a tree of its own.
+    """
+    from docx.opc.oxml import serialize_part_xml
+    from docx.oxml.parser import parse_xml
+    from docx.parts.styles import StylesPart
+
+    class TemplateStyles(StylesPart):  # type: ignore[misc]
+        def __init__(self, partname: Any, content_type: str, element: Any, package: Any, *,
+                     source: bytes, xml: dict[str, bytes]) -> None:
+            self._source, self._xml = source, xml
+            super().__init__(partname, content_type, element, package)
+
+        @property
+        def _element(self) -> Any:  # XmlPart keeps its tree here; ``element`` reads it
+            if self.__dict__.get("_parsed") is None:
+                self.__dict__["_parsed"] = parse_xml(self._source)
+            return self.__dict__["_parsed"]
+
+        @_element.setter
+        def _element(self, element: Any) -> None:
+            self.__dict__["_parsed"] = element
+
+        @property
+        def blob(self) -> bytes:
+            if self.__dict__.get("_parsed") is not None:
+                return super().blob
+            if self.partname not in self._xml:
+                self._xml[self.partname] = serialize_part_xml(parse_xml(self._source))
+            return self._xml[self.partname]
+
+    return TemplateStyles
 
 
 @functools.lru_cache(maxsize=1)

@@ -153,6 +153,48 @@ def test_rendering_twice_gives_the_same_bytes(example, example_docx):
     assert dates == {(1980, 1, 1, 0, 0, 0)}
 
 
+def _saved_then_fixed(document) -> bytes:
+    from generator.reproducible import fixed_zip
+
+    out = io.BytesIO()
+    document.save(out)
+    return fixed_zip(out.getvalue())
+
+
+def test_a_copy_is_written_as_python_docx_saves_it_with_fixed_entries(example_docx):
+    """The zip written directly (compressed data reused) is python-docx's save then fixed_zip,
+    a part with a non-ASCII name too."""
+    import docx
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+
+    from generator.reproducible import saved_docx
+
+    document = docx.Document(io.BytesIO(example_docx))
+    assert saved_docx(document) == _saved_then_fixed(document)
+    extra = Part(PackURI("/customXml/ghi-chú.xml"), "application/xml", b"<a/>", document.part.package)
+    document.part.relate_to(extra, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml")
+    assert saved_docx(document) == _saved_then_fixed(document)
+    assert saved_docx(document) == saved_docx(document)
+
+
+def test_each_copy_starts_from_the_template_as_python_docx_opens_it():
+    """A copy's document, made from the template unzipped once with its styles parsed only
+    on demand, saves as docx.Document(template) does; a change to the styles is kept."""
+    import docx
+    from docx.shared import Pt
+
+    from generator.docx_render import _template, _template_bytes
+    from generator.reproducible import saved_docx
+
+    opened = docx.Document(io.BytesIO(_template_bytes()))
+    assert saved_docx(_template().docx) == _saved_then_fixed(opened)
+    changed = _template().docx
+    changed.styles["Normal"].font.size = Pt(7)
+    opened.styles["Normal"].font.size = Pt(7)
+    assert saved_docx(changed) == _saved_then_fixed(opened) != saved_docx(_template().docx)
+
+
 def test_template_is_up_to_date_with_its_builder(tmp_path):
     """templates/dispatch.docx is what templates/make_docx_template.py makes."""
     import subprocess
