@@ -32,10 +32,11 @@ gives the same bytes.
 from __future__ import annotations
 
 import contextlib
-import copy as _copy
+import functools
 import hashlib
 import io
 import re
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -302,33 +303,42 @@ def print_docx(copies: Sequence[bytes]) -> bytes:
     each copy, and any other that restarts the page numbers (an annex), starts on an
     odd page. Images are carried over and stored once; equal headers and footers are
     stored once too.
+
+    Only the base is opened with python-docx, which parses every XML part of a
+    package; the other copies are read as :class:`_CopyPackage`, which parses only
+    their body and the headers and footers the batch does not have yet. (The
+    styles the copies share are most of their XML: parsing them once per copy was
+    most of the time this took.)
     """
     import docx
 
     if not copies:
         raise ValueError("print_docx: no copies to print")
-    documents = [docx.Document(io.BytesIO(data)) for data in copies]
-    _require_one_template(documents)
-    merged = documents[0]
+    once = _ReadOnce()
+    packages = [_CopyPackage(data, once) for data in copies]
+    _require_one_template(packages)
+    merged = docx.Document(io.BytesIO(copies[0]))
     props = merged.core_properties
     title, author, when = props.title, props.author, props.created
-    stories = _StoryParts(merged.part)
+    shared = _SharedParts(merged.part, packages[0].main)
     body = merged.element.body
-    bodies = [_body_of(document) for document in documents]
+    base = _body_of(merged.element)
     for child in list(body):
         body.remove(child)
-    for n, (document, (blocks, final)) in enumerate(zip(documents, bodies, strict=True)):
-        if n:
-            blocks = [_copy.deepcopy(b) for b in blocks]
-            final = _copy.deepcopy(final)
+    for n, package in enumerate(packages):
+        if n == 0:
+            blocks, final = base
+        else:
+            # A tree of the copy's own, parsed for the batch: its blocks move in as they are.
+            blocks, final = _body_of(package.main.element())
             for element in (*blocks, final):
-                _carry_relationships(element, document.part, merged.part, stories)
+                _carry_relationships(element, package.main, merged.part, shared)
         sections = [*_section_breaks(blocks), final]
         _restart_page_numbers(sections[0])
         for section in sections:
             if _restarts_page_numbers(section):
                 _start_on_odd_page(section)
-        if n < len(documents) - 1:
+        if n < len(packages) - 1:
             blocks = _end_section(blocks, final)
         for block in blocks:
             body.append(block)
@@ -342,37 +352,205 @@ def print_docx(copies: Sequence[bytes]) -> bytes:
     return fixed_zip(out.getvalue())
 
 
+class _CopyPackage:
+    """A copy's package, read from its zip part by part as the merge asks for them.
+
+    python-docx's ``Document`` reads and parses every part when it opens a file. Of
+    a copy after the first the batch needs its body and, once for all copies, its
+    headers, footers and images; nothing here is parsed before it is needed, and
+    what the copies have in common is worked out once (:class:`_ReadOnce`).
+    """
+
+    def __init__(self, data: bytes, once: _ReadOnce) -> None:
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+        from docx.opc.packuri import PACKAGE_URI
+
+        self._zip = zipfile.ZipFile(io.BytesIO(data))
+        self._members = set(self._zip.namelist())
+        self.once = once
+        self._parts: dict[str, _SourcePart] = {}
+        self._overrides, self._defaults = once.content_types(self._zip.read("[Content_Types].xml"))
+        main = self.part(PACKAGE_URI).related(RT.OFFICE_DOCUMENT)
+        if main is None:
+            raise ValueError("print_docx: a copy has no main document; render it with docx_bytes")
+        self.main = main
+
+    def part(self, partname: Any) -> _SourcePart:
+        """The part named ``partname`` (a ``PackURI``): one object for each, so it is read once."""
+        if partname not in self._parts:
+            self._parts[partname] = _SourcePart(self, partname)
+        return self._parts[partname]
+
+    def read(self, partname: Any) -> bytes | None:
+        """The bytes of the part named ``partname`` (a ``PackURI``), or None if there is none."""
+        name = partname.membername
+        return self._zip.read(name) if name in self._members else None
+
+    def content_type(self, partname: Any) -> str:
+        """The part's content type, by ``[Content_Types].xml``: its override, else its extension's."""
+        found = self._overrides.get(partname.lower()) or self._defaults.get(partname.ext.lower())
+        if found is None:
+            raise ValueError(f"print_docx: a copy has no content type for {partname}")
+        return found
+
+
+class _ReadOnce:
+    """What the copies' packages have in common, read once for all of them.
+
+    The copies of a dispatch come from one template: their content types, their
+    relationship parts and their styles are the same bytes. Each distinct one is
+    parsed here once, keyed by its bytes.
+    """
+
+    def __init__(self) -> None:
+        self._types: dict[bytes, tuple[dict[str, str], dict[str, str]]] = {}
+        self._rels: dict[tuple[bytes, str], list[tuple[str, str, str, bool, Any]]] = {}
+        self._saved: dict[bytes, bytes] = {}
+
+    def content_types(self, xml: bytes) -> tuple[dict[str, str], dict[str, str]]:
+        """``[Content_Types].xml``'s types by part name, and by extension (both in lower case)."""
+        if xml not in self._types:
+            from docx.opc.oxml import parse_xml
+
+            types = parse_xml(xml)
+            self._types[xml] = (
+                {o.partname.lower(): o.content_type for o in types.overrides},
+                {d.extension.lower(): d.content_type for d in types.defaults},
+            )
+        return self._types[xml]
+
+    def relationships(self, xml: bytes, base_uri: str) -> list[tuple[str, str, str, bool, Any]]:
+        """A ``.rels`` part's relationships, in order: rId, type, target as written,
+        whether it is external, and the target part's name (a ``PackURI``) if not."""
+        key = (xml, base_uri)
+        if key not in self._rels:
+            from docx.opc.constants import RELATIONSHIP_TARGET_MODE as RTM
+            from docx.opc.oxml import parse_xml
+            from docx.opc.packuri import PackURI
+
+            rels = []
+            for rel in parse_xml(xml).Relationship_lst:
+                external = rel.target_mode == RTM.EXTERNAL
+                target = None if external else PackURI.from_rel_ref(base_uri, rel.target_ref)
+                rels.append((rel.rId, rel.reltype, rel.target_ref, external, target))
+            self._rels[key] = rels
+        return self._rels[key]
+
+    def as_saved(self, blob: bytes) -> bytes:
+        """An XML part's bytes as python-docx writes them once it has parsed them.
+
+        Parts are compared in that form, as they were when every copy was opened
+        with python-docx.
+        """
+        if blob not in self._saved:
+            from docx.opc.oxml import serialize_part_xml
+            from docx.oxml.parser import parse_xml
+
+            self._saved[blob] = serialize_part_xml(parse_xml(blob))
+        return self._saved[blob]
+
+
+@dataclass(frozen=True)
+class _Relationship:
+    """A relationship of a copy's part: what python-docx's ``_Relationship`` tells the merge."""
+
+    reltype: str
+    target_ref: str
+    is_external: bool
+    package: _CopyPackage
+    partname: Any  # the target's PackURI; None when external
+
+    @property
+    def target_part(self) -> _SourcePart:
+        return self.package.part(self.partname)
+
+
+class _SourcePart:
+    """A part of a copy: its bytes, content type and relationships, read on first use."""
+
+    def __init__(self, package: _CopyPackage, partname: Any) -> None:
+        self.package = package
+        self.partname = partname
+
+    @functools.cached_property
+    def blob(self) -> bytes:
+        blob = self.package.read(self.partname)
+        if blob is None:
+            raise ValueError(f"print_docx: a copy refers to {self.partname}, which it does not have")
+        return blob
+
+    @functools.cached_property
+    def content_type(self) -> str:
+        return self.package.content_type(self.partname)
+
+    @functools.cached_property
+    def rels(self) -> dict[str, _Relationship]:
+        """The part's relationships by rId, in the order of its ``.rels`` part."""
+        xml = self.package.read(self.partname.rels_uri)
+        if xml is None:
+            return {}
+        return {
+            rid: _Relationship(reltype, ref, external, self.package, target)
+            for rid, reltype, ref, external, target in self.package.once.relationships(xml, self.partname.baseURI)
+        }
+
+    def related(self, reltype: str) -> _SourcePart | None:
+        """The first part this one relates to by ``reltype``, if any."""
+        for rel in self.rels.values():
+            if rel.reltype == reltype and not rel.is_external:
+                return rel.target_part
+        return None
+
+    def element(self) -> Any:
+        """A new tree of the part's XML, parsed as python-docx parses it (its element classes)."""
+        from docx.oxml.parser import parse_xml
+
+        return parse_xml(self.blob)
+
+    @property
+    def saved_blob(self) -> bytes:
+        """The part's XML as python-docx would write it (see :meth:`_ReadOnce.as_saved`)."""
+        return self.package.once.as_saved(self.blob)
+
+
 def _body_of(document: Any) -> tuple[list[Any], Any]:
-    """A copy's blocks (paragraphs and tables) and its last section's properties."""
+    """A copy's blocks (paragraphs and tables) and its last section's properties.
+
+    ``document`` is the copy's ``w:document`` element.
+    """
     from docx.oxml.ns import qn
 
-    body = document.element.body
+    body = document.body
     final = body.find(qn("w:sectPr"))
     if final is None:
         raise ValueError("print_docx: a copy has no section properties; render it with docx_bytes")
     return [child for child in body if child is not final], final
 
 
-def _require_one_template(documents: Sequence[Any]) -> None:
+def _require_one_template(packages: Sequence[_CopyPackage]) -> None:
     """Styles and numbering are taken from the first copy: the others must have the same."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
-    def shared(document: Any) -> list[bytes]:
-        out = []
-        for reltype in (RT.STYLES, RT.NUMBERING):
-            try:
-                out.append(document.part.part_related_by(reltype).blob)
-            except KeyError:
-                out.append(b"")
-        return out
+    def shared(package: _CopyPackage) -> list[_SourcePart | None]:
+        return [package.main.related(reltype) for reltype in (RT.STYLES, RT.NUMBERING)]
 
-    base = shared(documents[0])
-    for n, document in enumerate(documents[1:], 2):
-        if shared(document) != base:
+    base = shared(packages[0])
+    for n, package in enumerate(packages[1:], 2):
+        if not all(_same_xml(a, b) for a, b in zip(shared(package), base, strict=True)):
             raise ValueError(
                 f"print_docx: copy {n} has other styles or numbering than copy 1; "
                 "copies to print together must come from the same template"
             )
+
+
+def _same_xml(a: _SourcePart | None, b: _SourcePart | None) -> bool:
+    """Whether two XML parts (or their absence) are the same, as python-docx would write them.
+
+    Equal bytes need no parsing: copies of one template have the very same styles.
+    """
+    if a is None or b is None:
+        return a is b
+    return a.blob == b.blob or a.saved_blob == b.saved_blob
 
 
 def _section_breaks(blocks: Sequence[Any]) -> list[Any]:
@@ -439,50 +617,60 @@ def _end_section(blocks: list[Any], sectPr: Any) -> list[Any]:
     return blocks
 
 
-_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-
-
-def _carry_relationships(element: Any, source: Any, target: Any, stories: _StoryParts) -> None:
+def _carry_relationships(element: Any, source: _SourcePart, target: Any, shared: _SharedParts) -> None:
     """Point every relationship ``element`` uses (``r:embed``, ``r:id``) from ``source``'s
-    targets to the same targets related to ``target``."""
-    for node in element.iter():
-        for name, rid in list(node.attrib.items()):
-            if name.startswith(_R):
-                node.set(name, _carry(source.rels[rid], target, stories))
+    targets to the same targets related to ``target`` (a part of the batch)."""
+    for attribute in _relationship_attributes()(element):
+        attribute.getparent().set(attribute.attrname, _carry(source.rels[str(attribute)], target, shared))
 
 
-def _carry(rel: Any, target: Any, stories: _StoryParts) -> str:
+@functools.cache
+def _relationship_attributes() -> Any:
+    """An XPath to the attributes in the relationships namespace of an element and
+    everything in it, in document order (the order rIds were given in before).
+
+    Compiled once: it runs on every block of every copy.
+    """
+    from docx.oxml.ns import nsmap
+    from lxml import etree
+
+    return etree.XPath("descendant-or-self::*/@r:*", namespaces={"r": nsmap["r"]})
+
+
+def _carry(rel: _Relationship, target: Any, shared: _SharedParts) -> str:
     """``rel``'s target related to ``target``: the new rId."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
     if rel.is_external:
         return str(target.relate_to(rel.target_ref, rel.reltype, is_external=True))
     if rel.reltype == RT.IMAGE:
-        # python-docx keeps one part per image (by SHA-1): a QR code in 63 copies is stored once.
-        image = target.package.get_or_add_image_part(io.BytesIO(rel.target_part.blob))
-        return str(target.relate_to(image, RT.IMAGE))
+        return str(target.relate_to(shared.image(rel.target_part.blob), RT.IMAGE))
     if rel.reltype in (RT.HEADER, RT.FOOTER):
-        return str(target.relate_to(stories.carry(rel.target_part, rel.reltype), rel.reltype))
+        return str(target.relate_to(shared.carry(rel.target_part, rel.reltype), rel.reltype))
     raise ValueError(f"print_docx: a copy refers to a part it cannot carry over ({rel.reltype})")
 
 
-class _StoryParts:
-    """The batch's headers and footers, one part for each distinct one.
+class _SharedParts:
+    """The batch's headers, footers and images, one part for each distinct one.
 
-    Copies of one dispatch have the same page-number header and the same address
-    footer; 63 copies then share one part of each instead of carrying 63.
+    Copies of one dispatch have the same page-number header, the same address
+    footer and the same QR codes; 63 copies then share one part of each instead of
+    carrying 63.
     """
 
-    def __init__(self, document_part: Any) -> None:
+    def __init__(self, document_part: Any, source: _SourcePart) -> None:
+        """The batch's own (``document_part``'s), keyed as read from ``source``, the
+        first copy's main part, which python-docx opened as ``document_part``."""
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
         self._package = document_part.package
         self._parts: dict[tuple[Any, ...], Any] = {}
-        for rel in document_part.rels.values():
+        self._images: dict[bytes, Any] = {}
+        for rid, rel in source.rels.items():
             if rel.reltype in (RT.HEADER, RT.FOOTER):
-                self._parts.setdefault(_story_key(rel.target_part), rel.target_part)
+                self._parts.setdefault(_story_key(rel.target_part), document_part.rels[rid].target_part)
 
-    def carry(self, part: Any, reltype: str) -> Any:
+    def carry(self, part: _SourcePart, reltype: str) -> Any:
         """The batch's part equal to ``part`` (a copy's header or footer), made if new."""
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
         from docx.parts.hdrftr import FooterPart, HeaderPart
@@ -493,21 +681,31 @@ class _StoryParts:
                 (HeaderPart, "/word/header%d.xml") if reltype == RT.HEADER
                 else (FooterPart, "/word/footer%d.xml")
             )
-            element = _copy.deepcopy(part.element)
+            element = part.element()
             name = self._package.next_partname(template)
             new = kind(name, part.content_type, element, self._package)
             _carry_relationships(element, part, new, self)
             self._parts[key] = new
         return self._parts[key]
 
+    def image(self, blob: bytes) -> Any:
+        """The batch's image part holding ``blob`` (an image file's bytes), made if new.
 
-def _story_key(part: Any) -> tuple[Any, ...]:
+        python-docx itself keeps one part per image (by SHA-1), but reads the image's
+        header and digest to find it; the same bytes are looked up here first.
+        """
+        if blob not in self._images:
+            self._images[blob] = self._package.get_or_add_image_part(io.BytesIO(blob))
+        return self._images[blob]
+
+
+def _story_key(part: _SourcePart) -> tuple[Any, ...]:
     """What makes two header or footer parts the same: their XML and what it points to."""
     rels = tuple(
         (rid, rel.reltype, rel.target_ref if rel.is_external else rel.target_part.blob)
         for rid, rel in sorted(part.rels.items())
     )
-    return (part.content_type, part.blob, rels)
+    return (part.content_type, part.saved_blob, rels)
 
 
 def _number_drawings(document: Any) -> None:
