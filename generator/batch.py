@@ -387,9 +387,9 @@ def _load_renderers(formats: set[str], templates: Path | None) -> None:
 
         default_renderer(templates)
     if "docx" in formats:
-        from .docx_render import _template_bytes
+        from .docx_render import _package, _template_bytes
 
-        _template_bytes()
+        _package(_template_bytes())  # the built-in template, unzipped
     # What is loaded now lives as long as the process: the garbage collector need not
     # walk it again at each collection in every worker (and forked workers keep
     # sharing its pages instead of copying them when the collector touches them).
