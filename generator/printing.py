@@ -344,12 +344,10 @@ def print_docx(copies: Sequence[bytes]) -> bytes:
             body.append(block)
     body.append(final)  # the last copy's last section: the document's own sectPr
     _number_drawings(merged)
-    from .reproducible import fixed_zip, set_core_properties
+    from .reproducible import saved_docx, set_core_properties
 
     set_core_properties(merged, title=title or "", author=author or "", when=when)
-    out = io.BytesIO()
-    merged.save(out)
-    return fixed_zip(out.getvalue())
+    return saved_docx(merged)
 
 
 class _CopyPackage:
