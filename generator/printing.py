@@ -206,7 +206,7 @@ def _digest(obj: Any, memo: dict[tuple[int, int], bytes]) -> bytes:
         h.update(hashlib.sha256(obj.read_raw_bytes()).digest())
     elif isinstance(obj, (pikepdf.Dictionary, pikepdf.Array)):
         text = obj.unparse(resolved=True)  # the object itself, not "12 0 R"
-        if not _REFERENCE.search(text):
+        if b" R" not in text or not _REFERENCE.search(text):
             h.update(text)  # no reference inside: its text is its content (a widths array)
         elif isinstance(obj, pikepdf.Dictionary):
             h.update(b"dict")
