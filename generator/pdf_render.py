@@ -29,7 +29,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from . import fonts, measures, pdf_reuse
 from .atomic import atomic_write_bytes
@@ -157,9 +157,35 @@ def _environment(user_dir: Path | None = None) -> Any:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-    env.filters["file_url"] = lambda p: Path(p).resolve().as_uri()
+    env.filters["file_url"] = file_url
     env.user_dir = user_dir  # type: ignore[attr-defined]
     return env
+
+
+#: The scheme of the URLs of the images congvan makes itself (QR codes, the signature
+#: block): ``congvan-cache:qr/qr-….png``, served by :func:`_asset_fetcher` from the cache.
+CACHE_SCHEME = "congvan-cache"
+
+
+def _cache_folders() -> dict[str, Path]:
+    """The folders of the images congvan makes, by the name their URLs give them."""
+    qr = qr_cache_dir()
+    return {"qr": qr, "signatures": qr.parent / "signatures"}
+
+
+def file_url(path: str | Path) -> str:
+    """The URL a template gives an image or another file (the ``file_url`` filter).
+
+    An image congvan made (a QR code, the signature block) is named by a URL that says
+    nothing of where the cache is: WeasyPrint names an image in the PDF after its URL,
+    and the same dispatch must give the same bytes whichever folder the project or its
+    cache sits in. Any other file keeps its ``file://`` URL.
+    """
+    resolved = Path(path).resolve()
+    for name, folder in _cache_folders().items():
+        if resolved.parent == folder.resolve():
+            return f"{CACHE_SCHEME}:{name}/{quote(resolved.name)}"
+    return resolved.as_uri()
 
 
 def _autoescape(name: str | None) -> bool:
@@ -315,6 +341,8 @@ def _asset_fetcher(weasyprint: Any, extra_roots: tuple[Path, ...] = ()) -> Any:
                     raise Refused(url, _("a data: URL longer than {limit} characters",
                                          limit=MAX_DATA_URL))
                 return super().fetch(url, headers)
+            if scheme == CACHE_SCHEME:
+                return super().fetch(_cached_file(url).as_uri(), headers)
             if scheme != "file":
                 raise Refused(url, _("only the project's own files are used, never the network"))
             parts = urlsplit(url)
@@ -327,7 +355,14 @@ def _asset_fetcher(weasyprint: Any, extra_roots: tuple[Path, ...] = ()) -> Any:
                 raise Refused(url, _("no such file"))
             return super().fetch(url, headers)
 
-    return AssetFetcher(allowed_protocols=["file", "data"], fail_on_errors=True)
+    def _cached_file(url: str) -> Path:
+        folder, _slash, name = url.partition(":")[2].partition("/")
+        path = _cache_folders().get(folder, Path("/nonexistent")) / unquote(name)
+        if "/" in unquote(name) or not path.is_file():
+            raise Refused(url, _("no such file"))
+        return path
+
+    return AssetFetcher(allowed_protocols=["file", "data", CACHE_SCHEME], fail_on_errors=True)
 
 
 def _where_in(folders: tuple[Path, ...], url: str) -> str:

@@ -260,7 +260,7 @@ def tweaked():
             if self.inline:  # only the dispatch is laid out: its view has no annexes
                 html = html.replace("</body>", f'<div style="break-before: page">{self.inline}</div></body>')
             css = wp.CSS(string=self.extra or "/* */", font_config=self._font_config)
-            document = wp.HTML(string=html, base_url=str(TEMPLATES_DIR))
+            document = wp.HTML(string=html, base_url=str(TEMPLATES_DIR), url_fetcher=self._fetcher)
             return document.render(stylesheets=[self._css, css], font_config=self._font_config)
 
     def render(model, *, css: str = "", view_changes=None, annex_inline: bool = False) -> bytes:

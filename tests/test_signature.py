@@ -63,3 +63,30 @@ def test_a_seal_needs_a_signature(tmp_path):
     with pytest.raises(InputError) as info:
         _dispatch(tmp_path, "  seal_image: seal.png\n")
     assert "a seal image overlaps the signature: give signature_image too" in info.value.format_message()
+
+
+def test_the_bytes_do_not_depend_on_where_the_images_are_cached(tmp_path):
+    """WeasyPrint names an image in the PDF after its URL: the QR codes and the signature
+    block must not be named after the folder they are cached in, or the same dispatch
+    would give other bytes in another clone, for another user or with another $TMPDIR."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from conftest import EXAMPLE
+
+    _images(tmp_path)
+    _dispatch(tmp_path, "  signature_image: sig.png\n  seal_image: seal.png\n")
+    root = Path(__file__).resolve().parent.parent
+    code = ("import sys; from generator import load_dispatch, render_pdf; "
+            "render_pdf(load_dispatch(sys.argv[1]), sys.argv[2])")
+    for source in (EXAMPLE, tmp_path / "cv.yaml"):
+        made = []
+        for n, place in enumerate(("one", "somewhere/else")):
+            out = tmp_path / f"{source.stem}-{n}.pdf"
+            env = {**os.environ, "PYTHONPATH": str(root), "CONGVAN_QR_CACHE": str(tmp_path / place / "qr")}
+            subprocess.run([sys.executable, "-c", code, str(source), str(out)], check=True, cwd=root, env=env)
+            made.append(out.read_bytes())
+        assert made[0] == made[1], source.name
+        assert any(page.images for page in PdfReader(made[0]).pages), source.name
