@@ -396,6 +396,32 @@ def _load_renderers(formats: set[str], templates: Path | None) -> None:
     gc.freeze()
 
 
+def warm_up(dispatch: Dispatch, formats: Iterable[str]) -> None:
+    """Load and warm this process's renderers with one copy, writing nothing.
+
+    For a process that stays up (``congvan watch``): workers forked from it later start
+    with the fonts, templates, stylesheet and the first layout's caches in place, as
+    well as the libraries the print files need.
+    """
+    formats = set(formats)
+    _load_renderers(formats, dispatch.templates_dir)
+    planned = plan_outputs(dispatch, sorted(formats))
+    view, outputs = next(((v, outs) for v, outs in planned if not outs[0].annexes_only), planned[0])
+    for o in outputs:
+        if o.fmt == "pdf":
+            from .pdf_render import default_renderer
+
+            default_renderer(dispatch.templates_dir).render(view, author=dispatch.agency.name)
+        else:
+            from .docx_render import docx_from_view, issue_datetime
+
+            docx_from_view(view, author=dispatch.agency.name, when=issue_datetime(dispatch),
+                           templates=dispatch.templates_dir)
+    from . import printing  # noqa: F401  (pikepdf, and python-docx's reader, for the print files)
+
+    gc.freeze()
+
+
 def _in_workers(work: Callable[[int], Any], count: int, jobs: int, *, ordered: bool = True) -> Iterator[Any]:
     """``work(i)`` for each ``i`` below ``count``: in this process, or in up to ``jobs``
     forked workers, which inherit :data:`_WORK` and everything loaded before the fork."""
@@ -558,10 +584,19 @@ def _run_print(
 def _make_print_files(
     folder: Path, files: list[tuple[str, list[tuple[str, str]], dict[str, Any]]], *, title: str, jobs: int
 ) -> list[bytes]:
-    """The bytes of each print file, made side by side in forked processes when ``jobs`` > 1."""
+    """The bytes of each print file. The first is made in this process, which keeps the
+    digests of the copies it merged for the next time (``congvan watch``); with ``jobs``
+    above 1 the others are made at the same time in forked workers."""
     _WORK.update(print_folder=folder, print_files=files, print_title=title)
     try:
-        return list(_in_workers(_make_print_file, len(files), jobs))
+        if jobs <= 1 or len(files) <= 1:
+            return [_make_print_file(i) for i in range(len(files))]
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(min(jobs - 1, len(files) - 1)) as pool:
+            others = pool.map_async(_make_print_file, range(1, len(files)))
+            first = _make_print_file(0)
+            return [first, *others.get()]
     finally:
         _WORK.clear()
 

@@ -227,6 +227,69 @@ def print_(dispatch: Path, formats: list[str], index: bool, annex_only: bool, co
     click.echo(printed.summary())
 
 
+@cli.command()
+@click.argument("dispatch", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format", "formats", default="pdf,docx", show_default=True, callback=_formats,
+    help="Formats of the copies and print files, comma-separated.",
+)
+@click.option("--index", is_flag=True, help="Open the print PDF with an index page of the copies.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Worker processes. [default: the number of cores]")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The batch folder. [default: output/<dispatch name>]")
+@click.option("--interval", type=click.FloatRange(0.05, 60), default=0.1, show_default=True,
+              help="Seconds between two looks at the files.")
+@_templates_option
+@_legacy_option
+def watch(dispatch: Path, formats: list[str], index: bool, jobs: int | None, out_dir: Path | None,
+          interval: float, templates: Path | None, legacy_encoding: str | None = None) -> None:
+    """Keep the copies and print files of DISPATCH.yaml current while you edit it.
+
+    Does what `congvan print` does, then watches the YAML file and the files next to it
+    (the plan's CSV or XLSX, images, templates): each time one is saved, the copies
+    whose content changed and the print files are made again, in the time of the
+    copies the change touches. A mistake in a saved file is shown and the previous
+    outputs stay; save the file again once fixed. Ctrl-C stops.
+    """
+    import datetime as dt
+
+    from .batch import report_text, run_batch, run_print, warm_up
+    from .watching import watch as watch_files
+
+    folder = out_dir or Path("output") / dispatch.stem
+    jobs = jobs or _default_jobs()
+    state = {"warm": False}
+
+    def stamp() -> str:
+        return dt.datetime.now().strftime("%H:%M:%S")
+
+    def make() -> None:
+        try:
+            model = _load(dispatch, templates, legacy_encoding)
+            result = run_batch(model, folder, formats=formats, jobs=jobs)
+            click.echo(report_text(result), nl=False)
+            click.echo(run_print(model, folder, formats=formats, index=index, jobs=jobs).summary())
+            if not state["warm"]:
+                warm_up(model, formats)  # every later change starts from a warm process
+                state["warm"] = True
+        except CongVanError as exc:
+            _UserError(exc).show()
+            click.echo(_("[{time}] not made: fix the file and save it again.", time=stamp()))
+            return
+        click.echo(_("[{time}] up to date.", time=stamp()))
+
+    if not dispatch.is_file():
+        _load(dispatch, templates, legacy_encoding)  # says there is no such file, and stops
+    try:
+        click.echo(_("Watching {file} and the files next to it; Ctrl-C stops.", file=dispatch))
+        watch_files(dispatch, make, leave_out=(folder,), interval=interval,
+                    changed=lambda: click.echo(_("[{time}] a file changed: making the copies again…",
+                                                 time=stamp())))
+    except KeyboardInterrupt:
+        click.echo(_("Stopped."))
+
+
 def _with_progress(work, _clusters: int, model) -> object:  # type: ignore[no-untyped-def]
     """Run ``work(progress)`` with a progress bar on a terminal, silently otherwise."""
     import sys

@@ -71,8 +71,8 @@ def print_pdf(
     if not copies:
         raise ValueError("print_pdf: no copies to print")
     labels = [label for label, _data in copies]
-    sources = [_open_pdf(data) for _label, data in copies]
-    front = _index_pdf(labels, [len(s.pages) for s in sources], title) if index else None
+    sources = [_Source(data) for _label, data in copies]
+    front = _index_pdf(labels, [len(s.pdf.pages) for s in sources], title) if index else None
     return _write_batch(labels, sources, front=front, title=title)
 
 
@@ -87,7 +87,7 @@ def annex_copies_pdf(annex: bytes, copies: int) -> bytes:
     labels = [f"Bản {n}" for n in range(1, copies + 1)]
     # One source per copy: a page can be in a document once; the shared fonts and
     # images are stored once all the same (_store_once).
-    return _write_batch(labels, [_open_pdf(annex) for _label in labels], front=None, title="")
+    return _write_batch(labels, [_Source(annex) for _label in labels], front=None, title="")
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,22 @@ def _open_pdf(data: bytes) -> Any:
     return pikepdf.open(io.BytesIO(data))
 
 
+class _Source:
+    """A PDF going into a batch, with the digests of its objects (see :func:`_store_once`)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.pdf = _open_pdf(data)
+        #: Digests of this file's objects by their number in it, kept for the process
+        #: by the file's bytes: a batch made again after a change digests only the
+        #: copies that changed (``congvan watch``).
+        self.digests = _digests_of(hashlib.sha256(data).digest())
+
+
+@functools.lru_cache(maxsize=512)
+def _digests_of(file_digest: bytes) -> dict[tuple[int, int], bytes]:
+    return {}
+
+
 def _write_batch(labels: Sequence[str], sources: Sequence[Any], *, front: bytes | None, title: str) -> bytes:
     """The batch file: the index (if any), then each copy, each padded to an even length.
 
@@ -133,13 +149,16 @@ def _write_batch(labels: Sequence[str], sources: Sequence[Any], *, front: bytes 
 
     batch = pikepdf.new()
     marks: list[tuple[str, int]] = []
+    placed: list[tuple[_Source, int]] = []
     if front is not None:
         marks.append((INDEX_HEADING.capitalize(), 0))
-        _append_on_whole_sheets(batch, _open_pdf(front))
+        placed.append((_Source(front), 0))
+        _append_on_whole_sheets(batch, placed[-1][0].pdf)
     for label, source in zip(labels, sources, strict=True):
         marks.append((label, len(batch.pages)))
-        _append_on_whole_sheets(batch, source)
-    _store_once(batch)
+        placed.append((source, len(batch.pages)))
+        _append_on_whole_sheets(batch, source.pdf)
+    _store_once(batch, placed)
     with batch.open_outline() as outline:
         outline.root.extend(pikepdf.OutlineItem(label, page) for label, page in marks)
     batch.Root.PageMode = pikepdf.Name.UseOutlines
@@ -161,33 +180,36 @@ def _append_on_whole_sheets(batch: Any, source: Any) -> None:
         batch.add_blank_page(page_size=(PAGE.width * _PT_PER_MM, PAGE.height * _PT_PER_MM))
 
 
-def _store_once(batch: Any) -> None:
+def _store_once(batch: Any, placed: Sequence[tuple[_Source, int]]) -> None:
     """Keep one of each font and image the copies share: 63 copies embed the same ones.
 
     Each copy brings its own copy of the four faces and of the QR images; a page's
     font or image is pointed at the first one with the same content (the object and
     everything it refers to, compared by a digest), and qpdf leaves the unused
-    duplicates out when it writes.
+    duplicates out when it writes. ``placed`` gives each source PDF and the batch page
+    its first page became: digests are taken in the source, where they are kept.
     """
     import pikepdf
 
     first: dict[bytes, Any] = {}
-    digests: dict[tuple[int, int], bytes] = {}
-    for page in batch.pages:
-        resources = page.obj.get("/Resources")
-        if resources is None:
-            continue
-        for kind in ("/Font", "/XObject"):
-            table = resources.get(kind)
-            if not isinstance(table, pikepdf.Dictionary):
+    for source, start in placed:
+        for offset, page in enumerate(source.pdf.pages):
+            resources = page.obj.get("/Resources")
+            if resources is None:
                 continue
-            for name in list(table.keys()):
-                obj = table[name]
-                if not obj.is_indirect:
+            target = batch.pages[start + offset].obj["/Resources"]
+            for kind in ("/Font", "/XObject"):
+                table = resources.get(kind)
+                if not isinstance(table, pikepdf.Dictionary):
                     continue
-                kept = first.setdefault(_digest(obj, digests), obj)
-                if kept.objgen != obj.objgen:
-                    table[name] = kept
+                copied = target[kind]
+                for name in list(table.keys()):
+                    obj = table[name]
+                    if not obj.is_indirect:
+                        continue
+                    kept = first.setdefault(_digest(obj, source.digests), copied[name])
+                    if kept.objgen != copied[name].objgen:
+                        copied[name] = kept
 
 
 def _digest(obj: Any, memo: dict[tuple[int, int], bytes]) -> bytes:
