@@ -76,9 +76,13 @@ def _replay_font_dictionaries() -> None:
 
 
 def _replayable(font: Any) -> bool:
-    """Whether WeasyPrint's objects for ``font`` depend on the face alone."""
-    return not (font.bitmap or font.missing or font.used_in_forms or font.png or font.svg
-                or font.colr or font.variations or "fvar" in font.tables)
+    """Whether WeasyPrint's objects for ``font`` depend on the face alone (a font object
+    of another WeasyPrint, lacking one of these attributes, is built as usual)."""
+    try:
+        return not (font.bitmap or font.missing or font.used_in_forms or font.png or font.svg
+                    or font.colr or font.variations or "fvar" in font.tables)
+    except AttributeError:
+        return False
 
 
 def _face_key(font: Any) -> tuple[Any, ...]:
