@@ -97,7 +97,15 @@ def _coverage() -> frozenset[int]:
 @functools.lru_cache(maxsize=1)
 def _prepared_folder() -> Path:
     """The cache folder of the prepared faces: its name hashes the source fonts, the
-    fontTools version and the ranges, so a change to any of them makes a new one."""
+    fontTools version and the ranges, so a change to any of them makes a new one.
+
+    The PDF draws every letter and digit with the faces in it, so it must be the user's
+    own: under the user's cache folder (``$XDG_CACHE_HOME`` or ``~/.cache``, then
+    ``congvan/``), else ``congvan-<uid>`` in the temporary folder. A folder owned by
+    someone else, or that others may write into (another user could have made it first
+    in a shared ``/tmp`` and put other fonts there), is passed over; failing both, a new
+    private folder serves this process.
+    """
     import hashlib
     import os
     import tempfile
@@ -107,9 +115,26 @@ def _prepared_folder() -> Path:
     h = hashlib.sha256(fontTools.version.encode() + repr(PDF_RANGES).encode())
     for key in sorted(FACES):
         h.update(face_path(*key).read_bytes())
-    folder = Path(tempfile.gettempdir()) / f"congvan-{os.getuid()}" / f"fonts-{h.hexdigest()[:16]}"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    name = f"fonts-{h.hexdigest()[:16]}"
+    home_cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    for base in (Path(home_cache) / "congvan", Path(tempfile.gettempdir()) / f"congvan-{os.getuid()}"):
+        folder = base / name
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError:
+            continue
+        if _private(base) and _private(folder) and os.access(folder, os.W_OK):
+            return folder
+    return Path(tempfile.mkdtemp(prefix="congvan-fonts-"))
+
+
+def _private(folder: Path) -> bool:
+    """Whether ``folder`` is the user's and no one else may write into it."""
+    import os
+    import stat
+
+    info = folder.stat()
+    return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -289,3 +289,31 @@ def test_what_pdfs_share_is_reused_without_changing_a_byte(example, second, tmp_
                        check=True, cwd=root, env={**os.environ, "PYTHONPATH": str(root)})
         assert out.read_bytes() == made, source.name
     assert in_process[0] == in_process[2] and in_process[1] == in_process[3]
+
+
+def test_the_prepared_faces_are_never_taken_from_a_folder_others_can_write(tmp_path):
+    """The PDF draws every letter with the prepared faces: a folder another user made first
+    (a shared /tmp) or may write into must be passed over, not read."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    code = "from generator import fonts; print(fonts.pdf_faces()[(False, False)])"
+
+    def faces_with(xdg: Path, tmp: Path) -> Path:
+        env = {**os.environ, "PYTHONPATH": str(root), "XDG_CACHE_HOME": str(xdg), "TMPDIR": str(tmp)}
+        out = subprocess.run([sys.executable, "-c", code], env=env, cwd=root, check=True,
+                             capture_output=True, text=True).stdout.strip()
+        return Path(out)
+
+    good = faces_with(tmp_path / "cache", tmp_path / "tmp1")
+    assert good.parent.parent == tmp_path / "cache" / "congvan" and good.stat().st_size > 50_000
+
+    for planted in (tmp_path / "shared-cache" / "congvan", tmp_path / "tmp2" / f"congvan-{os.getuid()}"):
+        planted.mkdir(parents=True)
+        planted.chmod(0o777)  # anyone may write here
+    faces = faces_with(tmp_path / "shared-cache", tmp_path / "tmp2")
+    assert not faces.is_relative_to(tmp_path / "shared-cache") and tmp_path / "tmp2" / f"congvan-{os.getuid()}" not in faces.parents
+    assert faces.read_bytes() == good.read_bytes()
