@@ -258,6 +258,10 @@ def watch(dispatch: Path, formats: list[str], index: bool, jobs: int | None, out
     from .watching import watch as watch_files
 
     folder = out_dir or Path("output") / dispatch.stem
+    if folder.resolve() == dispatch.resolve().parent:
+        raise click.UsageError(_("--out may not be the folder of {file}: watch would take its own outputs for "
+                                 "your changes. Use a folder inside it, for example --out {example}.",
+                                 file=dispatch.name, example=folder / "ban-in"))
     jobs = jobs or _default_jobs()
     state = {"warm": False}
 

@@ -114,6 +114,15 @@ def test_watch_stops_at_once_on_a_missing_file(tmp_path):
     assert "khong-co.yaml" in result.output and "Traceback" not in result.output
 
 
+def test_watch_refuses_to_write_into_the_folder_it_watches(tmp_path):
+    shutil.copytree(EXAMPLE.parent, tmp_path / "cv")
+    result = CliRunner().invoke(cli, ["--lang", "en", "watch", str(tmp_path / "cv" / "cong-van.yaml"),
+                                      "--out", str(tmp_path / "cv")])
+    assert result.exit_code == 2
+    assert "--out may not be the folder of cong-van.yaml" in result.output
+    assert not (tmp_path / "cv" / "manifest.json").exists()
+
+
 def test_what_is_watched(tmp_path):
     (tmp_path / "cv.yaml").write_text("x", encoding="utf-8")
     (tmp_path / "ke-hoach.xlsx").write_bytes(b"x")
