@@ -390,9 +390,19 @@ def _load_renderers(formats: set[str], templates: Path | None) -> None:
         from .docx_render import _package, _template_bytes
 
         _package(_template_bytes())  # the built-in template, unzipped
-    # What is loaded now lives as long as the process: the garbage collector need not
-    # walk it again at each collection in every worker (and forked workers keep
-    # sharing its pages instead of copying them when the collector touches them).
+    _freeze()
+
+
+def _freeze() -> None:
+    """Put what is alive now out of the garbage collector's way (:func:`gc.freeze`).
+
+    What is loaded lives as long as the process: the collector need not walk it again
+    at each collection in every worker, and forked workers keep sharing its pages
+    instead of copying them when the collector touches them. Garbage is collected
+    first: frozen, it would never be, and a process that stays up (``congvan watch``)
+    would keep some of every run's.
+    """
+    gc.collect()
     gc.freeze()
 
 
@@ -419,7 +429,7 @@ def warm_up(dispatch: Dispatch, formats: Iterable[str]) -> None:
                            templates=dispatch.templates_dir)
     from . import printing  # noqa: F401  (pikepdf, and python-docx's reader, for the print files)
 
-    gc.freeze()
+    _freeze()
 
 
 def _in_workers(work: Callable[[int], Any], count: int, jobs: int, *, ordered: bool = True) -> Iterator[Any]:
