@@ -3,10 +3,10 @@ does not change between the copies of a batch.
 
 WeasyPrint writes each document from scratch. For a batch of 63 copies that embed the
 same four faces and the same QR images, most of a copy's writing time went into
-rebuilding, for every copy, objects whose bytes never change: each face's widths and
-character map, its compressed font file, the PNG data of each image. The hooks here
-let WeasyPrint build each of those once per process and hand back the same bytes
-afterwards. They change no output: every PDF is byte-identical to one written by plain
+rebuilding, for every copy, objects whose bytes never change: each face's parsed
+widths and character map, its compressed font file, the PNG data of each image. The
+hooks here let WeasyPrint build each of those once per process and hand back the same
+bytes afterwards. They change no output: every PDF is byte-identical to one written by plain
 WeasyPrint (the batch tests compare a copy made alone in a fresh process with the same
 copy made after others).
 
@@ -19,10 +19,9 @@ import functools
 import hashlib
 import io
 import re
-import zlib
 from typing import Any
 
-from . import fonts
+import pydyf
 
 __all__ = ["share_across_documents"]
 
@@ -31,8 +30,6 @@ __all__ = ["share_across_documents"]
 def share_across_documents() -> None:
     """Install the hooks (once per process; WeasyPrint must be importable)."""
     _replay_font_dictionaries()
-    _parse_our_fonts_once()
-    _compress_large_streams_once()
     _keep_png_data()
 
 
@@ -119,7 +116,8 @@ class _Recording:
         for obj in recorder.objects:
             data = obj.data
             # A stream's content is binary: references can only be in its dictionary.
-            head, sep, tail = data.partition(b"\nstream\n") if _is_stream(obj) else (data, b"", b"")
+            head, sep, tail = (data.partition(b"\nstream\n") if isinstance(obj, pydyf.Stream)
+                               else (data, b"", b""))
             objects.append((obj.compressible, head, sep + tail))
         index = {}
         for name, reference in result.items():
@@ -128,8 +126,6 @@ class _Recording:
         return cls(objects, index)
 
     def replay(self, pdf: Any) -> Any:
-        import pydyf
-
         first = len(pdf.objects)
 
         def renumber(match: re.Match[bytes]) -> bytes:
@@ -153,36 +149,20 @@ class _Recorder:
         self.objects.append(obj)
 
 
-def _is_stream(obj: Any) -> bool:
-    import pydyf
+class _Fixed(pydyf.Object):
+    """A PDF object whose bytes are already known."""
 
-    return isinstance(obj, pydyf.Stream)
+    def __init__(self, data: bytes, compressible: bool) -> None:
+        super().__init__()
+        self._data, self._compressible = data, compressible
 
+    @property
+    def data(self) -> bytes:
+        return self._data
 
-@functools.lru_cache(maxsize=1)
-def _fixed_class() -> type:
-    import pydyf
-
-    class Fixed(pydyf.Object):
-        """A PDF object whose bytes are already known."""
-
-        def __init__(self, data: bytes, compressible: bool) -> None:
-            super().__init__()
-            self._data, self._compressible = data, compressible
-
-        @property
-        def data(self) -> bytes:
-            return self._data
-
-        @property
-        def compressible(self) -> bool:
-            return self._compressible
-
-    return Fixed
-
-
-def _Fixed(data: bytes, compressible: bool) -> Any:  # noqa: N802 - builds a pydyf object
-    return _fixed_class()(data, compressible)
+    @property
+    def compressible(self) -> bool:
+        return self._compressible
 
 
 # --- images -----------------------------------------------------------------------------
@@ -227,125 +207,3 @@ def _image_key(pillow_image: Any) -> tuple[Any, ...]:
     palette = pillow_image.getpalette() if pillow_image.mode == "P" else None
     return ("pixels", pillow_image.mode, pillow_image.size, hashlib.sha256(pillow_image.tobytes()).digest(),
             tuple(palette or ()))
-
-
-def _parse_our_fonts_once() -> None:
-    """Let WeasyPrint parse each of the project's four faces once per process, not per PDF.
-
-    With ``full_fonts`` WeasyPrint embeds a font whole and, for every document,
-    parses it again with fontTools to list the widths and characters of all its
-    glyphs: a third of the time of a two-page copy. Our faces never change, so the
-    parsed font is kept and handed back; WeasyPrint only reads from it (it modifies a
-    parsed font only for variable and colour fonts, which ours are not). Any other
-    font is parsed as before. The output is the same, byte for byte.
-    """
-    import hashlib
-    import io
-
-    from fontTools.ttLib import TTFont
-    from weasyprint.pdf import fonts as wp_fonts
-
-    ours = {hashlib.sha256(path.read_bytes()).digest() for path in fonts.pdf_faces().values()}
-    parsed: dict[tuple[bytes, int], Any] = {}
-
-    def parse(file: Any, *args: Any, fontNumber: int = -1, **kwargs: Any) -> Any:  # noqa: N803
-        data = file.getvalue() if isinstance(file, io.BytesIO) and not args and not kwargs else None
-        key = (hashlib.sha256(data).digest(), fontNumber) if data is not None else None
-        if key is None or key[0] not in ours:
-            return TTFont(file, *args, fontNumber=fontNumber, **kwargs)
-        if key not in parsed:
-            parsed[key] = _ParsedFace(TTFont(file, fontNumber=fontNumber))
-        return parsed[key]
-
-    if getattr(wp_fonts, "TTFont", None) is TTFont:
-        wp_fonts.TTFont = parse
-
-
-def _compress_large_streams_once() -> None:
-    """Let pydyf compress each large stream (our embedded faces) once per process.
-
-    Every PDF embeds the same four faces, and pydyf compresses each again at level 9
-    for every document (about 40 ms a copy). pydyf's ``zlib`` is given a stand-in
-    that hands back the compressed bytes of an input it has already compressed; zlib
-    is deterministic, so the output is the same, byte for byte.
-    """
-    import pydyf
-
-    if getattr(pydyf, "zlib", None) is zlib:
-        pydyf.zlib = _ZlibWithMemory()  # type: ignore[attr-defined]
-
-
-class _ZlibWithMemory:
-    """:mod:`zlib` for pydyf: the same functions, remembering large inputs' results."""
-
-    #: Inputs from this size are remembered (a face is ~80 kB; page streams are smaller).
-    LARGE = 48 * 1024
-
-    def __init__(self) -> None:
-        self._kept: dict[tuple[bytes, tuple[Any, ...]], bytes] = {}
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(zlib, name)
-
-    def compressobj(self, *args: Any, **kwargs: Any) -> Any:
-        return _Compressor(self, (args, tuple(sorted(kwargs.items()))), zlib.compressobj(*args, **kwargs))
-
-
-class _Compressor:
-    """A ``zlib.compressobj`` whose large input is compressed whole on ``compress``."""
-
-    def __init__(self, memory: _ZlibWithMemory, settings: tuple[Any, ...], real: Any) -> None:
-        self._memory, self._settings, self._real = memory, settings, real
-        self._done = False
-
-    def compress(self, data: bytes) -> bytes:
-        if self._done or len(data) < _ZlibWithMemory.LARGE:
-            return bytes(self._real.compress(data))
-        import hashlib
-
-        key = (hashlib.sha256(data).digest(), self._settings)
-        kept = self._memory._kept
-        if key not in kept:
-            if len(kept) >= 32:
-                kept.clear()
-            kept[key] = self._real.compress(data) + self._real.flush()
-        self._done = True
-        return kept[key]
-
-    def flush(self, *args: Any) -> bytes:
-        return b"" if self._done else bytes(self._real.flush(*args))
-
-class _ParsedFace:
-
-    """One of our faces as WeasyPrint's font dictionary reads it, with the answers kept.
-
-    WeasyPrint asks a parsed font for the width of every glyph
-    (``getGlyphSet().values()``) and for its character map; both are worked out once
-    here. Anything else is passed to the fontTools object.
-    """
-
-    def __init__(self, font: Any) -> None:
-        import types
-
-        self._font = font
-        self._glyphs = {name: types.SimpleNamespace(width=g.width) for name, g in font.getGlyphSet().items()}
-        self._cmap = font.getBestCmap()
-        self._ids = {name: font.getGlyphID(name) for name in set(self._cmap.values())}
-
-    def getGlyphSet(self) -> dict[str, Any]:  # noqa: N802 - fontTools' name
-        return self._glyphs
-
-    def getBestCmap(self) -> dict[int, str]:  # noqa: N802
-        return self._cmap
-
-    def getGlyphID(self, name: str) -> int:  # noqa: N802
-        return self._ids[name] if name in self._ids else int(self._font.getGlyphID(name))
-
-    def __getitem__(self, tag: str) -> Any:
-        return self._font[tag]
-
-    def __contains__(self, tag: str) -> bool:
-        return tag in self._font
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._font, name)
