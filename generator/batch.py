@@ -417,16 +417,11 @@ def warm_up(dispatch: Dispatch, formats: Iterable[str]) -> None:
     _load_renderers(formats, dispatch.templates_dir)
     planned = plan_outputs(dispatch, sorted(formats))
     view, outputs = next(((v, outs) for v, outs in planned if not outs[0].annexes_only), planned[0])
+    from .docx_render import issue_datetime
+
     for o in outputs:
-        if o.fmt == "pdf":
-            from .pdf_render import default_renderer
-
-            default_renderer(dispatch.templates_dir).render(view, author=dispatch.agency.name)
-        else:
-            from .docx_render import docx_from_view, issue_datetime
-
-            docx_from_view(view, author=dispatch.agency.name, when=issue_datetime(dispatch),
-                           templates=dispatch.templates_dir)
+        _output_bytes(view, o, author=dispatch.agency.name, when=issue_datetime(dispatch),
+                      templates=dispatch.templates_dir)
     from . import printing  # noqa: F401  (pikepdf, and python-docx's reader, for the print files)
 
     _freeze()
@@ -454,23 +449,23 @@ def _render_one(index: int, only: str | None = None) -> list[tuple[str, str]]:
     for o in outputs:
         if only is not None and o.fmt != only:
             continue
-        if o.fmt == "pdf":
-            from .pdf_render import default_renderer
-
-            renderer = default_renderer(_WORK["templates"])
-            if o.annexes_only:
-                data = renderer.render_annexes(view, author=_WORK["author"])
-            else:
-                data = renderer.render(view, author=_WORK["author"])
-        else:
-            from .docx_render import docx_from_view
-
-            data = docx_from_view(view, author=_WORK["author"], when=_WORK["when"],
-                                  templates=_WORK["templates"],
-                                  annexes_only=o.annexes_only)
+        data = _output_bytes(view, o, author=_WORK["author"], when=_WORK["when"], templates=_WORK["templates"])
         atomic_write_bytes(_WORK["folder"] / o.name, data)
         done.append((o.name, hashlib.sha256(data).hexdigest()))
     return done
+
+
+def _output_bytes(view: DispatchView, o: Output, *, author: str, when: dt.datetime,
+                  templates: Path | None) -> bytes:
+    """The bytes of output ``o`` of ``view``: a copy, or the annexes it shares, as PDF or DOCX."""
+    if o.fmt == "pdf":
+        from .pdf_render import default_renderer
+
+        renderer = default_renderer(templates)
+        return renderer.render_annexes(view, author=author) if o.annexes_only else renderer.render(view, author=author)
+    from .docx_render import docx_from_view
+
+    return docx_from_view(view, author=author, when=when, templates=templates, annexes_only=o.annexes_only)
 
 
 def report_text(result: BatchResult) -> str:
