@@ -22,6 +22,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from .atomic import write_cache_bytes
 from .errors import InputError, RenderError
 from .i18n import _
 from .resources import FONTS_DIR
@@ -90,7 +91,7 @@ def _coverage() -> frozenset[int]:
     sets = [set(_font(b, i).getBestCmap()) for (b, i) in FACES]
     both = set.intersection(*sets)
     covered = frozenset(c for c in both if any(lo <= c <= hi for lo, hi in PDF_RANGES))
-    _write_atomically(kept, " ".join(f"{c:x}" for c in sorted(covered)).encode("ascii"))
+    write_cache_bytes(kept, " ".join(f"{c:x}" for c in sorted(covered)).encode("ascii"))
     return covered
 
 
@@ -137,18 +138,6 @@ def _private(folder: Path) -> bool:
     return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that parallel workers that start together cannot
-    see half a file."""
-    import os
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
-
-
 @functools.lru_cache(maxsize=1)
 def pdf_faces() -> dict[tuple[bool, bool], Path]:
     """The prepared subsets the PDF embeds, made on first use and kept in a cache folder
@@ -176,7 +165,7 @@ def pdf_faces() -> dict[tuple[bool, bool], Path]:
             sub.subset(copy)
             data = io.BytesIO()
             copy.save(data)
-            _write_atomically(path, data.getvalue())
+            write_cache_bytes(path, data.getvalue())
         out[key] = path
     return out
 

@@ -9,10 +9,10 @@ floating shapes and the overlap cannot differ between the PDF and the DOCX.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
+import io
 from pathlib import Path
 
+from .atomic import write_cache_bytes
 from .errors import InputError
 from .i18n import _
 from .resources import qr_cache_dir
@@ -45,12 +45,6 @@ def signature_block(signature: Path, seal: Path | None) -> Path:
         canvas.alpha_composite(sig, (sig_x, (height - sig.height) // 2))
         canvas.alpha_composite(stamp, (0, (height - stamp.height) // 2))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".png.tmp")
-    os.close(fd)
-    try:
-        canvas.save(tmp, format="PNG")
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    png = io.BytesIO()
+    canvas.save(png, format="PNG")
+    return write_cache_bytes(path, png.getvalue())

@@ -25,14 +25,13 @@ import functools
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 from . import fonts, measures, pdf_reuse
-from .atomic import atomic_write_bytes
+from .atomic import atomic_write_bytes, write_cache_bytes
 from .errors import RenderError
 from .i18n import _
 from .model import Dispatch
@@ -280,10 +279,7 @@ def _weasyprint() -> Any:
         conf = folder / "fonts.conf"
         text = _FONTCONFIG.format(fonts=folder, cache=folder / "fc-cache")
         if not conf.is_file() or conf.read_text() != text:
-            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-            with os.fdopen(fd, "w") as fh:
-                fh.write(text)
-            os.replace(tmp, conf)
+            write_cache_bytes(conf, text.encode())
         os.environ["FONTCONFIG_FILE"] = str(conf)
     import warnings
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
-import tempfile
+import io
 from pathlib import Path
 
+from .atomic import write_cache_bytes
 from .resources import qr_cache_dir
 
 __all__ = ["qr_image"]
@@ -81,12 +81,7 @@ def qr_image(content: str) -> Path:
         import segno
 
         code = segno.make(content, error=ERROR, micro=False)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".png.tmp")
-        os.close(fd)
-        try:
-            code.save(tmp, kind="png", scale=SCALE, border=BORDER)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        png = io.BytesIO()
+        code.save(png, kind="png", scale=SCALE, border=BORDER)
+        write_cache_bytes(path, png.getvalue())
     return path
