@@ -263,20 +263,21 @@ def watch(dispatch: Path, formats: list[str], index: bool, jobs: int | None, out
                                  "your changes. Use a folder inside it, for example --out {example}.",
                                  file=dispatch.name, example=folder / "ban-in"))
     jobs = jobs or _default_jobs()
-    state = {"warm": False}
+    warm = False
 
     def stamp() -> str:
         return dt.datetime.now().strftime("%H:%M:%S")
 
     def make() -> None:
+        nonlocal warm
         try:
             model = _load(dispatch, templates, legacy_encoding)
             result = run_batch(model, folder, formats=formats, jobs=jobs)
             click.echo(report_text(result), nl=False)
             click.echo(run_print(model, folder, formats=formats, index=index, jobs=jobs).summary())
-            if not state["warm"]:
+            if not warm:
                 warm_up(model, formats)  # every later change starts from a warm process
-                state["warm"] = True
+                warm = True
         except CongVanError as exc:
             _UserError(exc).show()
             click.echo(_("[{time}] not made: fix the file and save it again.", time=stamp()))
