@@ -1,0 +1,54 @@
+"""The DOCX as LibreOffice lays it out: convert with ``soffice --headless`` for the tests.
+
+Many offices open congvan's DOCX in LibreOffice, so the parity tests read the PDF that
+LibreOffice makes of it. ``make test`` installs LibreOffice where it is missing (as root,
+with apt-get); elsewhere the tests that need it skip with a message naming ``soffice``.
+Each conversion runs with a profile of its own, so tests running side by side (or a
+LibreOffice the developer has open) never share one.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def need_soffice() -> str:
+    """The path of ``soffice``, or skip the test naming the missing program."""
+    if not SOFFICE:
+        pytest.skip("LibreOffice is not installed: no 'soffice' on PATH (make test installs it as root)")
+    return SOFFICE
+
+
+def convert(source: Path, to: str = "pdf", outdir: Path | None = None, timeout: float = 180) -> Path:
+    """Convert ``source`` with LibreOffice headless (``to``: ``pdf``, ``docx``…); the new file's path."""
+    soffice = need_soffice()
+    outdir = Path(outdir or source.parent)
+    outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
+        done = subprocess.run(
+            [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+             "--convert-to", to, "--outdir", str(outdir), str(source)],
+            capture_output=True, text=True, timeout=timeout,
+        )
+    target = outdir / (source.stem + "." + to.split(":")[0])
+    if done.returncode != 0 or not target.exists():
+        raise AssertionError(f"LibreOffice could not convert {source}: {done.stdout}{done.stderr}")
+    return target
+
+
+def docx_to_pdf(docx: bytes | Path, workdir: Path, name: str = "ban") -> bytes:
+    """The PDF LibreOffice makes of a DOCX (given as bytes or a path), as bytes."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    if isinstance(docx, bytes):
+        source = workdir / f"{name}.docx"
+        source.write_bytes(docx)
+    else:
+        source = Path(docx)
+    return convert(source, "pdf", workdir / "lo-out").read_bytes()
