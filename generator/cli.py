@@ -323,6 +323,24 @@ def validate(dispatch: Path, legacy_encoding: str | None = None) -> None:
     click.echo(_("{file}: OK", file=dispatch))
 
 
+@cli.command(name="import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The dispatch YAML to write (default: FILE's name with .yaml); plan tables go to CSV "
+              "files beside it.")
+@_legacy_option
+def import_(file: Path, out: Path | None, legacy_encoding: str | None = None) -> None:
+    """Turn an existing dispatch (FILE.docx, FILE.doc or FILE.pdf) into a dispatch YAML.
+
+    Prints what was recognised, what was guessed and what was left over (written as
+    comments in the YAML).
+    """
+    from .importer import import_file
+
+    result = import_file(file, out, legacy_encoding=legacy_encoding and legacy_encoding.lower())
+    click.echo(result.report())
+
+
 from .check.cli import check_command  # noqa: E402  (registered last; imports only click)
 
 cli.add_command(check_command)
