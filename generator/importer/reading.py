@@ -113,6 +113,9 @@ def read_source(path: Path, legacy_encoding: str | None = None) -> Source:
         source = _from_pdf(doc, data, name)
     if legacy_encoding:
         _convert_legacy(source, legacy_encoding)
+    for p in source.paras:  # a PDF's text may be decomposed (NFD); the model is NFC
+        p.text = nfc(p.text)
+        p.lines = [nfc(x) for x in p.lines]
     return source
 
 
@@ -522,8 +525,9 @@ def _pdf_paragraphs(doc: Document, lines: list[Line]) -> list[Para]:
             if full and abs((ln.x0 or 0) - left) < 1.5:
                 target = para
                 break
+            ln_full = (ln.x1 or 0) >= right_edge.get(ln.page or 0, 0) - 2.5
             if last.page == ln.page and not _MARKER.match(ln.text) and last.centre is not None \
-                    and ln.centre is not None and abs(ln.centre - last.centre) < 2.5 and not full:
+                    and ln.centre is not None and abs(ln.centre - last.centre) < 2.5 and (full or not ln_full):
                 target = para
                 break
         if target is not None:
@@ -540,9 +544,6 @@ def _pdf_paragraphs(doc: Document, lines: list[Line]) -> list[Para]:
         out.append(para)
         open_.append((para, ln))
         open_ = open_[-8:]
-    # A short paragraph that starts indented (one line) is indented too.
-    for para in out:
-        pass
     return out
 
 

@@ -79,7 +79,7 @@ def recognise(source: Source) -> Recognised:
     r = Recognised(data={})
     paras = sorted((p for p in source.paras if p.text.strip()), key=lambda p: (p.part, p.area != "body", p.key))
     main = [p for p in paras if p.part == 0 and p.area == "body"]
-    corpus = " \n ".join(p.text for p in source.paras if not _is_upper(p.text))
+    corpus = " \n ".join(x for p in source.paras for x in (p.lines or [p.text]) if not _is_upper(x))
     kinh = next((i for i, p in enumerate(main) if _KINH_GUI.match(p.text)), None)
     if kinh is None:
         kinh = next((i for i, p in enumerate(main) if p.indented), len(main))
@@ -139,6 +139,13 @@ def _header(r: Recognised, header: list[Para], top: list[Para], corpus: str) -> 
             r.recognised.append(_("subject (V/v)"))
             continue
         upper = text.upper()
+        marks = _marks(upper)
+        if marks and len(marks) > 1:
+            for mark in marks:
+                kind = "secrecy" if mark in _SECRECY else "urgency"
+                r.data.setdefault("marks", {})[kind] = mark
+                r.recognised.append(_("{kind} mark {mark}", kind=kind, mark=mark))
+            continue
         if upper in _SECRECY:
             r.data.setdefault("marks", {})["secrecy"] = upper
             r.recognised.append(_("secrecy mark {mark}", mark=upper))
@@ -173,6 +180,15 @@ def _header(r: Recognised, header: list[Para], top: list[Para], corpus: str) -> 
         r.guessed.append(_("the agency's letter case, from the body text: {name}", name=name))
     else:
         r.warnings.append(_("no agency name was found in the header"))
+
+
+def _marks(text: str) -> list[str] | None:
+    """Marks printed side by side on one line ("MẬT HỎA TỐC"), or None."""
+    names = sorted(_SECRECY | _URGENCY, key=len, reverse=True)
+    m = re.fullmatch(r"((?:%s)\s*)+" % "|".join(map(re.escape, names)), text)
+    if not m:
+        return None
+    return re.findall("|".join(map(re.escape, names)), text)
 
 
 def _split_like(name: str, lines: list[str]) -> list[str]:
@@ -472,7 +488,9 @@ def _annexes(r: Recognised, source: Source, paras: list[Para], corpus: str) -> N
         for p in body:
             text = _strip(p.text)
             if _ANNEX_HEADING.match(text) and "heading" not in annex and not title:
-                annex["heading"] = text
+                annex["heading"] = _strip(p.lines[0]) if len(p.lines) > 1 else text
+                if len(p.lines) > 1:
+                    title.append(_strip(" ".join(p.lines[1:])))
             elif _REFERENCE.match(text):
                 reference = text
                 m = _REFERENCE.match(text)
