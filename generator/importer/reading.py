@@ -66,6 +66,8 @@ class Para:
     #: A DOCX paragraph's id: column segments of one paragraph share it.
     pid: object = None
     in_cell: bool = False
+    #: The first paragraph after a page or section break (DOCX).
+    after_break: bool = False
 
 
 @dataclass
@@ -73,6 +75,7 @@ class PlanTable:
     part: int
     #: Rows of cell texts; ``None`` where a cell continues the merged cell above.
     rows: list[list[str | None]]
+    key: tuple[Any, ...] = ()
 
 
 @dataclass
@@ -108,11 +111,13 @@ def read_source(path: Path, legacy_encoding: str | None = None) -> Source:
     except CheckReadError as exc:
         raise InputError([exc.format_message()]) from None
     if doc.kind == "docx":
-        source = _from_docx(doc, data, name)
+        source = _from_docx(doc, data, name, legacy_encoding)
     else:
         source = _from_pdf(doc, data, name)
     if legacy_encoding:
         _convert_legacy(source, legacy_encoding)
+        if source.kind == "docx":
+            _reassign_parts(source)
     for p in source.paras:  # a PDF's text may be decomposed (NFD); the model is NFC
         p.text = nfc(p.text)
         p.lines = [nfc(x) for x in p.lines]
@@ -170,7 +175,7 @@ def _walk_paragraphs(parent: Any, out: list[Any], tables: list[Any]) -> None:
                 _walk_paragraphs(content, out, tables)
 
 
-def _from_docx(doc: Document, data: bytes, name: str) -> Source:
+def _from_docx(doc: Document, data: bytes, name: str, legacy_encoding: str | None = None) -> Source:
     import docx
 
     document = docx.Document(io.BytesIO(data))
@@ -178,7 +183,7 @@ def _from_docx(doc: Document, data: bytes, name: str) -> Source:
     table_els: list[Any] = []
     _walk_paragraphs(document.element.body, elements, table_els)
     numbering = _Numbering(document)
-    plan_tables = {i + 1: t for i, t in enumerate(table_els) if _is_plan_table(t)}
+    plan_tables = {i + 1: t for i, t in enumerate(table_els) if _is_plan_table(t, legacy_encoding)}
     paras: list[Para] = []
     tables: list[PlanTable] = []
     seen_tables: set[int] = set()
@@ -193,6 +198,8 @@ def _from_docx(doc: Document, data: bytes, name: str) -> Source:
         if lines:
             last_part = lines[0].part
         part_of_pid[pid] = last_part
+    last_order: float = -1
+    breaking = False
     for pid, p in enumerate(elements, start=1):
         lines = by_pid.get(pid, [])
         part = part_of_pid[pid]
@@ -201,13 +208,19 @@ def _from_docx(doc: Document, data: bytes, name: str) -> Source:
         if tid in plan_tables:
             if tid not in seen_tables:
                 seen_tables.add(tid)
-                tables.append(PlanTable(part, _table_rows(plan_tables[tid])))
+                tables.append(PlanTable(part, _table_rows(plan_tables[tid]), (lines[0].order,)))
             continue
         label = numbering.label(p)
         # Text boxes anchored in this paragraph come first (the header is often drawn so).
-        paras += _text_boxes(p, part, doc, pid)
+        paras += _text_boxes(p, part, doc, last_order + 0.5)
+        ppr = p.find(q("pPr"))
+        if ppr is not None and ppr.find(q("pageBreakBefore")) is not None:
+            breaking = True
         if not lines:
+            breaking = breaking or _breaks(p)
             continue
+        last_order = max(x.order for x in lines)
+        first_para = len(paras)
         rows: dict[int, list[Line]] = {}
         for ln in lines:
             rows.setdefault(ln.row[2] if isinstance(ln.row, tuple) else 0, []).append(ln)
@@ -237,6 +250,10 @@ def _from_docx(doc: Document, data: bytes, name: str) -> Source:
                     key=(first.order,), centre=first.centre, pid=(pid, li) if cell is not None else pid,
                     in_cell=cell is not None,
                 ))
+        if breaking and len(paras) > first_para:
+            paras[first_para].after_break = True
+            breaking = False
+        breaking = breaking or _breaks(p)
     for ln in doc.lines:
         if ln.area == "page-footer" and ln.part == 0 and not ln.text.isdigit():
             paras.append(Para(text=ln.text, part=0, area="page-footer", lines=[ln.text], size=ln.size,
@@ -249,7 +266,30 @@ def _from_docx(doc: Document, data: bytes, name: str) -> Source:
     return Source(name, "docx", paras, tables, qr, images)
 
 
-def _text_boxes(p: Any, part: int, doc: Document, pid: int) -> list[Para]:
+def _breaks(p: Any) -> bool:
+    """A page break in the paragraph, or a section ending with it."""
+    ppr = p.find(q("pPr"))
+    if ppr is not None and ppr.find(q("sectPr")) is not None:
+        return True
+    return any(br.get(q("type")) == "page" for br in p.iter(q("br")))
+
+
+def _reassign_parts(source: Source) -> None:
+    """Parts found again once legacy text is converted ("Phụ lục" could not be read before)."""
+    from ..check.pdf_reader import ANNEX_START
+
+    body = sorted((p for p in source.paras if p.area == "body"), key=lambda p: p.key)
+    part = 0
+    for i, p in enumerate(body):
+        if p.after_break and any(ANNEX_START.match(x.text) for x in body[i:i + 4]):
+            part += 1
+        p.part = part
+    for t in source.tables:
+        before = [p for p in body if p.key < t.key]
+        t.part = before[-1].part if before else 0
+
+
+def _text_boxes(p: Any, part: int, doc: Document, pid: float) -> list[Para]:
     out: list[Para] = []
     boxes = []
     for anchor in p.iter(f"{{{_WP}}}anchor", f"{{{_WP}}}inline"):
@@ -370,12 +410,16 @@ class _Numbering:
         return re.sub(r"%\d", value, text).strip() or f"{value}."
 
 
-def _is_plan_table(tbl: Any) -> bool:
+def _is_plan_table(tbl: Any, legacy_encoding: str | None = None) -> bool:
     rows = tbl.findall(q("tr"))
     if len(rows) < 2:
         return False
-    header = [" ".join("".join(t.text or "" for t in tc.iter(q("t"))).split()).casefold()
-              for tc in rows[0].findall(q("tc"))]
+    header = [" ".join("".join(t.text or "" for t in tc.iter(q("t"))).split()) for tc in rows[0].findall(q("tc"))]
+    if legacy_encoding:
+        from .. import legacy
+
+        header = [legacy.convert(h, legacy_encoding) for h in header]
+    header = [nfc(h).casefold() for h in header]
     return len(header) >= 3 and any(h.startswith("tỉnh") for h in header) and any(
         h in ("cụm", "tên cụm") or "thời gian" in h or "từ ngày" in h for h in header)
 

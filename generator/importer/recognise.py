@@ -51,7 +51,7 @@ def _fold(text: str) -> str:
 
 _NATIONAL = "cong hoa xa hoi chu nghia viet nam"
 _MOTTO = "doc lap - tu do - hanh phuc"
-_NUMBER = re.compile(r"^Số\s*:?\s*(\d*)\s*/\s*(\S+)\s*$")
+_NUMBER = re.compile(r"^Số\s*:?\s*(\d*)\s*/\s*(\S+)\s*$", re.I)
 _DATE = re.compile(r"^(?P<place>[^,]+?)\s*,\s*ngày\s*(?P<d>\d{0,2})\s*(?:…\s*)?tháng\s*(?P<m>\d{0,2})\s*(?:…\s*)?năm\s*(?P<y>\d{4})\s*$")
 _VV = re.compile(r"^V/v\s*:?\s*", re.I)
 _KINH_GUI = re.compile(r"^Kính\s+gửi\s*:?\s*", re.I)
@@ -237,7 +237,7 @@ def _recase(text: str, corpus: str) -> str:
     for k, w in enumerate(words):
         if w.upper() in _ACRONYMS or any(ch.isdigit() for ch in w):
             out[k] = w
-    if out and not fixed[0]:
+    if out:
         out[0] = out[0][:1].upper() + out[0][1:]
     # Put the words back between the original separators.
     result, k = [], 0

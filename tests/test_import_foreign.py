@@ -1,0 +1,96 @@
+"""`congvan import` of files congvan did not make: layouts as a clerk's Word saves them.
+
+Built in the test with python-docx (tests/clerk_docx.py): the header as a table, as tab
+stops, as two text boxes; "Kính gửi" with tabs; directives numbered by Word's automatic
+numbering or typed "1."; a plan table whose date cells are merged down; a document typed
+in TCVN3 (.VnTime fonts).
+"""
+
+from __future__ import annotations
+
+import pytest
+from clerk_docx import EXPECTED, clerk_docx
+from click.testing import CliRunner
+
+from generator import load_dispatch
+
+
+def _import(source, out, *args):
+    from generator.cli import cli
+
+    result = CliRunner().invoke(cli, ["import", str(source), "--out", str(out), *args])
+    assert result.exit_code == 0, result.output
+    return load_dispatch(out), result.output
+
+
+def _check(model) -> None:
+    e = EXPECTED
+    assert model.agency.model_dump(exclude_none=True) == e["agency"]
+    assert (model.number, model.code, model.place, model.subject) == (e["number"], e["code"], e["place"], e["subject"])
+    assert model.date.model_dump() == e["date"]
+    assert model.recipients == e["recipients"]
+    assert model.body.opening == e["opening"]
+    assert [d.model_dump() for d in model.body.directives] == e["directives"]
+    assert model.body.contact == e["contact"] and model.body.closing == e["closing"]
+    assert model.signer.model_dump(exclude_none=True) == e["signer"]
+    assert model.distribution.recipients == e["noi_nhan"] and model.distribution.archive == e["archive"]
+    (annex,) = model.annexes
+    assert annex.heading == "Phụ lục" and annex.title == e["annex_title"]
+    assert [c.model_dump() for c in annex.plan.clusters] == e["clusters"]
+
+
+@pytest.mark.parametrize("header", ["table", "tabs", "textboxes"])
+def test_header_layouts(header, tmp_path):
+    source = clerk_docx(tmp_path / "cong-van.docx", header=header)
+    model, output = _import(source, tmp_path / "out" / "cong-van.yaml")
+    _check(model)
+    assert "Left over (0)" in output
+
+
+@pytest.mark.parametrize("numbering", ["typed", "numpr"])
+@pytest.mark.parametrize("kinh_gui", ["tabs", "lines"])
+def test_directives_and_kinh_gui(numbering, kinh_gui, tmp_path):
+    source = clerk_docx(tmp_path / "cong-van.docx", numbering=numbering, kinh_gui=kinh_gui)
+    model, _output = _import(source, tmp_path / "cong-van.yaml")
+    _check(model)
+
+
+def test_plan_with_merged_date_cells_goes_to_csv(tmp_path):
+    source = clerk_docx(tmp_path / "cong-van.docx")
+    _import(source, tmp_path / "cong-van.yaml")
+    rows = (tmp_path / "cong-van-ke-hoach.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[1:] == [
+        '1,Cụm 1,10/3/2025,20/3/2025,"Bắc Ninh, Bắc Giang, Hà Nam"',
+        '2,Cụm 2,10/3/2025,20/3/2025,"Hà Nội, Hải Phòng"',
+        '3,Cụm 3,12/3/2025,25/3/2025,"Lào Cai, Yên Bái"',
+    ]
+
+
+def test_a_count_that_disagrees_with_the_plan_stays_text_with_a_warning(tmp_path):
+    from clerk_docx import OPENING
+
+    source = clerk_docx(tmp_path / "cong-van.docx", opening=OPENING.replace("7 tỉnh", "8 tỉnh"))
+    model, output = _import(source, tmp_path / "cong-van.yaml")
+    assert model.body.opening == [OPENING.replace("7 tỉnh", "8 tỉnh")]
+    assert "body.opening.0: '8 tỉnh' does not agree with the plan (7 provinces): kept as typed" in output
+
+
+def test_tcvn3_document_with_legacy_encoding(tmp_path):
+    source = clerk_docx(tmp_path / "cong-van.docx", legacy=True)
+    model, _output = _import(source, tmp_path / "cong-van.yaml", "--legacy-encoding", "tcvn3")
+    assert model.agency.name == "Sở Tài chính"
+    assert (model.number, model.code, model.place) == (12, "STC-NS", "Bắc Ninh")
+    assert model.subject == EXPECTED["subject"]
+    assert model.signer.name == "Trần Thị Bình"
+    assert model.body.contact == EXPECTED["contact"]
+    assert [c.provinces for c in model.annexes[0].plan.clusters] == [c["provinces"] for c in EXPECTED["clusters"]]
+
+
+def test_report_is_in_vietnamese_by_default(tmp_path, monkeypatch):
+    from generator.cli import cli
+
+    monkeypatch.delenv("CONGVAN_LANG")
+    source = clerk_docx(tmp_path / "cong-van.docx")
+    result = CliRunner().invoke(cli, ["import", str(source), "--out", str(tmp_path / "cv.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "Đã nhận ra" in result.output and "Đoán" in result.output and "Còn lại" in result.output
