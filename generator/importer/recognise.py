@@ -144,7 +144,8 @@ def _header(r: Recognised, header: list[Para], top: list[Para], corpus: str) -> 
             for mark in marks:
                 kind = "secrecy" if mark in _SECRECY else "urgency"
                 r.data.setdefault("marks", {})[kind] = mark
-                r.recognised.append(_("{kind} mark {mark}", kind=kind, mark=mark))
+                r.recognised.append(_("secrecy mark {mark}", mark=mark) if kind == "secrecy"
+                                    else _("urgency mark {mark}", mark=mark))
             continue
         if upper in _SECRECY:
             r.data.setdefault("marks", {})["secrecy"] = upper
@@ -431,7 +432,7 @@ def _noi_nhan(r: Recognised, left: list[Para]) -> None:
         else:
             recipients.append(text)
     if recipients or dist:
-        r.data["distribution"] = {"recipients": recipients or [_("Như trên")], **dist}
+        r.data["distribution"] = {"recipients": recipients or ["Như trên"], **dist}
         r.recognised.append(_("Nơi nhận: {count} lines", count=len(recipients)))
     else:
         r.warnings.append(_("no 'Nơi nhận' was found"))
