@@ -289,5 +289,6 @@ def clerk_docx(path: Path, *, header: str = "table", numbering: str = "typed", k
     merged = plan.cell(1, 2).merge(plan.cell(2, 2))  # the dates shared by clusters 1 and 2
     for p in merged.paragraphs[1:]:  # python-docx keeps the empty paragraph of the merged cell
         p._p.getparent().remove(p._p)
+    d.add_paragraph()  # Word always ends the body with a paragraph, after any table
     d.save(path)
     return path

@@ -106,6 +106,8 @@ def read_source(path: Path, legacy_encoding: str | None = None) -> Source:
         data = _doc_to_docx(path)
     else:
         data = path.read_bytes()
+    if data[:2] == b"PK":
+        _zip_bounds(data, name)
     try:
         doc = read_document(data, name)
     except CheckReadError as exc:
@@ -122,6 +124,34 @@ def read_source(path: Path, legacy_encoding: str | None = None) -> Source:
         p.text = nfc(p.text)
         p.lines = [nfc(x) for x in p.lines]
     return source
+
+
+#: What the parts of a DOCX may hold once unzipped: far above any real dispatch, far below
+#: what a zip bomb (a few kilobytes that unzip to gigabytes) would make python-docx read.
+MAX_UNZIPPED_PART = 100_000_000
+MAX_UNZIPPED_TOTAL = 200_000_000
+MAX_PARTS = 2_000
+
+
+def _zip_bounds(data: bytes, name: str) -> None:
+    """Refuse a DOCX whose parts unzip to more than a dispatch could hold, before any is read.
+
+    The sizes are those the zip's directory declares; Python's zipfile never inflates a
+    part beyond its declared size, so they bound what the readers read.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return  # the checker's reader says what is wrong with it
+    total = sum(i.file_size for i in infos)
+    if len(infos) > MAX_PARTS or total > MAX_UNZIPPED_TOTAL or any(i.file_size > MAX_UNZIPPED_PART for i in infos):
+        raise InputError([_(
+            "{file}: the file unzips to {size} MB in {parts} parts, far more than a dispatch holds (at most "
+            "{limit} MB): it is not a dispatch, or it is damaged", file=name, size=f"{total / 1e6:,.0f}",
+            parts=len(infos), limit=MAX_UNZIPPED_TOTAL // 1_000_000)])
 
 
 # --- .doc through LibreOffice --------------------------------------------------------------
