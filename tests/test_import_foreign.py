@@ -94,3 +94,19 @@ def test_report_is_in_vietnamese_by_default(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["import", str(source), "--out", str(tmp_path / "cv.yaml")])
     assert result.exit_code == 0, result.output
     assert "Đã nhận ra" in result.output and "Đoán" in result.output and "Còn lại" in result.output
+
+
+def test_what_is_not_placed_is_a_comment_at_the_nearest_field(tmp_path):
+    import docx
+
+    source = clerk_docx(tmp_path / "cong-van.docx", header="tabs")
+    d = docx.Document(source)
+    kinh = next(p for p in d.paragraphs if p.text.startswith("Kính gửi"))
+    kinh.insert_paragraph_before("Điện thoại liên hệ 0222.3822.000")
+    d.save(source)
+    out = tmp_path / "cong-van.yaml"
+    model, output = _import(source, out)
+    assert "Left over (1), written as comments in the YAML:\n  - Điện thoại liên hệ 0222.3822.000" in output
+    text = out.read_text(encoding="utf-8")
+    assert "# not placed: Điện thoại liên hệ 0222.3822.000\nsubject: " in text
+    assert model.subject == EXPECTED["subject"]

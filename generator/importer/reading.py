@@ -351,12 +351,12 @@ def _text_boxes(p: Any, part: int, doc: Document, pid: float) -> list[Para]:
             rel = (x - doc.text_left) / doc.text_width
             column = "left" if rel < 0.45 else "right" if rel > 0.55 else None
         for j, bp in enumerate(content.iter(q("p"))):
-            runs = [r for r in bp.iter(q("r"))]
+            runs = [r for r in bp.iter(q("r")) if "".join(t.text or "" for t in r.iter(q("t"))).strip()]
             text = " ".join("".join(t.text or "" for t in bp.iter(q("t"))).split())
             if not text:
                 continue
-            bold = bool(runs) and all(_run_on(r, "b") for r in runs if "".join(t.text or "" for t in r.iter(q("t"))).strip())
-            italic = bool(runs) and all(_run_on(r, "i") for r in runs if "".join(t.text or "" for t in r.iter(q("t"))).strip())
+            bold = bool(runs) and all(_run_on(r, "b") for r in runs)
+            italic = bool(runs) and all(_run_on(r, "i") for r in runs)
             out.append(Para(text=text, part=part, column=column, bold=bold, italic=italic, lines=[text],
                             key=(pid, k, j), pid=("box", pid, k, j), in_cell=True))
     return out
@@ -540,7 +540,8 @@ def _from_pdf(doc: Document, data: bytes, name: str) -> Source:
                     tables.append(PlanTable(part, cells))
             for img in page.images:
                 images += 1
-                bbox = (max(0, img["x0"]), max(0, img["top"]), min(page.width, img["x1"]), min(page.height, img["bottom"]))
+                bbox = (max(0, img["x0"]), max(0, img["top"]),
+                        min(page.width, img["x1"]), min(page.height, img["bottom"]))
                 if bbox[2] - bbox[0] < 10 or bbox[3] - bbox[1] < 10:
                     continue
                 try:
@@ -609,11 +610,11 @@ def _pdf_paragraphs(doc: Document, lines: list[Line]) -> list[Para]:
             target.text = " ".join(target.lines)
             open_ = [(p, ln if p is target else x) for p, x in open_]
             continue
+        first_line = (ln.x0 or 0) > left + 3 and (ln.x1 or 0) >= right_edge.get(ln.page or 0, 0) - 2.5
         para = Para(text=ln.text, part=ln.part, column=doc.column(ln), bold=bool(ln.bold), italic=bool(ln.italic),
-                    size=ln.size, indented=(ln.x0 or 0) > left + 3 and (ln.x1 or 0) >= right_edge.get(ln.page or 0, 0) - 2.5,
-                    lines=[ln.text], fonts=ln.fonts, key=(ln.page, ln.y, ln.x0), centre=ln.centre)
-        # A full-width first line indented: the paragraph's first line (its column is the page's).
-        if (ln.x0 or 0) > left + 3 and (ln.x1 or 0) >= right_edge.get(ln.page or 0, 0) - 2.5:
+                    size=ln.size, indented=first_line, lines=[ln.text], fonts=ln.fonts,
+                    key=(ln.page, ln.y, ln.x0), centre=ln.centre)
+        if first_line:  # a full-width first line, indented: its column is the page's
             para.column = None
         out.append(para)
         open_.append((para, ln))

@@ -52,7 +52,8 @@ def _fold(text: str) -> str:
 _NATIONAL = "cong hoa xa hoi chu nghia viet nam"
 _MOTTO = "doc lap - tu do - hanh phuc"
 _NUMBER = re.compile(r"^Số\s*:?\s*(\d*)\s*/\s*(\S+)\s*$", re.I)
-_DATE = re.compile(r"^(?P<place>[^,]+?)\s*,\s*ngày\s*(?P<d>\d{0,2})\s*(?:…\s*)?tháng\s*(?P<m>\d{0,2})\s*(?:…\s*)?năm\s*(?P<y>\d{4})\s*$")
+_DATE = re.compile(r"^(?P<place>[^,]+?)\s*,\s*ngày\s*(?P<d>\d{0,2})\s*(?:…\s*)?"
+                   r"tháng\s*(?P<m>\d{0,2})\s*(?:…\s*)?năm\s*(?P<y>\d{4})\s*$", re.I)
 _VV = re.compile(r"^V/v\s*:?\s*", re.I)
 _KINH_GUI = re.compile(r"^Kính\s+gửi\s*:?\s*", re.I)
 _DIRECTIVE = re.compile(r"^(\d{1,2})\s*[.)]\s+")
@@ -66,7 +67,8 @@ _ANNEX_HEADING = re.compile(r"^Phụ\s+lục\b", re.I)
 _REFERENCE = re.compile(r"^\(\s*Kèm\s+theo\s+(?P<type>.+?)\s+số\b", re.I)
 _ATTRIBUTE = re.compile(r"^-\s*(?P<label>[^:]{1,40}?)\s*:\s*(?P<text>.+)$")
 _SHORT_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
-_DEADLINE = re.compile(r"(trước|chậm nhất|hạn chót|hạn)\b[^.;:]{0,40}?\bngày\s+(?P<date>(\d{1,2})/(\d{1,2})/(\d{4}))\b", re.I)
+_DEADLINE = re.compile(r"(trước|chậm nhất|hạn chót|hạn)\b[^.;:]{0,40}?\bngày\s+"
+                       r"(?P<date>(\d{1,2})/(\d{1,2})/(\d{4}))\b", re.I)
 _COUNT = re.compile(r"\b(\d{1,3})(?=\s+(địa phương|tỉnh, thành phố|tỉnh/thành phố|tỉnh|tỉnh, thành)\b)", re.I)
 _ACRONYMS = {"UBND", "HĐND", "MTTQ", "TW", "CP", "TTG", "BCĐ", "QG", "CNTT", "VN", "TP", "TP."}
 
@@ -172,7 +174,9 @@ def _header(r: Recognised, header: list[Para], top: list[Para], corpus: str) -> 
         lines = [_strip(p.text) for p in agency_paras]
         name = _recase(" ".join(lines), corpus)
         agency: dict[str, Any] = {"name": name}
-        if len(lines) > 1 and all(isinstance(p.pid, tuple) and p.pid[0] == pid[0] for p in agency_paras if isinstance(pid, tuple)):
+        one_paragraph = isinstance(pid, tuple) and all(
+            isinstance(p.pid, tuple) and p.pid[0] == pid[0] for p in agency_paras)
+        if len(lines) > 1 and one_paragraph:
             agency["header_lines"] = _split_like(name, lines)
         if parent:
             agency["parent"] = _recase(" ".join(_strip(p.text) for p in parent), corpus)
@@ -186,7 +190,7 @@ def _header(r: Recognised, header: list[Para], top: list[Para], corpus: str) -> 
 def _marks(text: str) -> list[str] | None:
     """Marks printed side by side on one line ("MẬT HỎA TỐC"), or None."""
     names = sorted(_SECRECY | _URGENCY, key=len, reverse=True)
-    m = re.fullmatch(r"((?:%s)\s*)+" % "|".join(map(re.escape, names)), text)
+    m = re.fullmatch(r"((?:" + "|".join(map(re.escape, names)) + r")\s*)+", text)
     if not m:
         return None
     return re.findall("|".join(map(re.escape, names)), text)

@@ -29,7 +29,7 @@ def plan_csv(clusters: list[dict[str, Any]]) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(["TT", "Cụm", "Từ ngày", "Đến ngày", "Tỉnh, thành phố"])
-    for i, c in enumerate(clusters, start=1):
+    for c in clusters:
         w.writerow([c.get("number", ""), c.get("name", ""), _short(c["start"]), _short(c["end"]),
                     ", ".join(c["provinces"])])
     return out.getvalue()
