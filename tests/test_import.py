@@ -54,7 +54,16 @@ def variants(example, second):
         number=5,
         date={"year": 2022, "month": 9, "day": 5},
     )
-    return {"example": example, "second": second, "tm-plain-annex": tm, "kt-list-marks": kt_list}
+    lines = _variant(
+        second,
+        agency={"name": "Sở Thông tin và Truyền thông", "header_lines": ["Sở Thông tin", "và Truyền thông"],
+                "parent": "UBND tỉnh Bắc Ninh"},
+        body={"opening": ["Sở Thông tin và Truyền thông đề nghị các đơn vị báo cáo kết quả chuyển đổi số."],
+              "closing": "Trân trọng./."},
+        marks={"urgency": "KHẨN", "circulation": "Lưu hành nội bộ"},
+    )
+    return {"example": example, "second": second, "tm-plain-annex": tm, "kt-list-marks": kt_list,
+            "header-lines-circulation": lines}
 
 
 def _render(model: Dispatch, fmt: str) -> bytes:
@@ -77,7 +86,7 @@ def _import(path: Path, out: Path, *args: str) -> Dispatch:
 
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
-@pytest.mark.parametrize("which", ["example", "second", "tm-plain-annex", "kt-list-marks"])
+@pytest.mark.parametrize("which", ["example", "second", "tm-plain-annex", "kt-list-marks", "header-lines-circulation"])
 def test_round_trip(which, fmt, variants, tmp_path):
     model = variants[which]
     original = _render(model, fmt)

@@ -87,7 +87,7 @@ def recognise(source: Source) -> Recognised:
         kinh = next((i for i, p in enumerate(main) if p.indented), len(main))
         r.warnings.append(_("no 'Kính gửi' line was found: the recipients are left to fill in"))
     header, rest = main[:kinh], main[kinh:]
-    _header(r, header, [p for p in paras if p.part == 0 and p.area == "page-header"], corpus)
+    _header(r, header, [p for p in paras if p.part == 0 and p.area == "page-header"], corpus, source.kind)
     rest = _kinh_gui(r, rest)
     rest = _body(r, rest)
     _signature(r, rest, source)
@@ -102,7 +102,7 @@ def recognise(source: Source) -> Recognised:
 
 # --- header ------------------------------------------------------------------------------------
 
-def _header(r: Recognised, header: list[Para], top: list[Para], corpus: str) -> None:
+def _header(r: Recognised, header: list[Para], top: list[Para], corpus: str, kind: str) -> None:
     left: list[Para] = []
     for p in top:
         text = _strip(p.text).upper()
@@ -170,13 +170,11 @@ def _header(r: Recognised, header: list[Para], top: list[Para], corpus: str) -> 
         bold = [p for p in left if p.bold]
         agency_paras = bold if bold and len(bold) < len(left) else left[-1:] if not bold else bold
         parent = [p for p in left if p not in agency_paras]
-        pid = agency_paras[0].pid
-        lines = [_strip(p.text) for p in agency_paras]
+        lines = [_strip(x) for p in agency_paras for x in (p.lines or [p.text])]
         name = _recase(" ".join(lines), corpus)
         agency: dict[str, Any] = {"name": name}
-        one_paragraph = isinstance(pid, tuple) and all(
-            isinstance(p.pid, tuple) and p.pid[0] == pid[0] for p in agency_paras)
-        if len(lines) > 1 and one_paragraph:
+        # A DOCX breaks a line only where the clerk did; a PDF also where the column ends.
+        if len(lines) > 1 and (kind == "docx" or _broken_by_hand(lines, agency_paras[0].size)):
             agency["header_lines"] = _split_like(name, lines)
         if parent:
             agency["parent"] = _recase(" ".join(_strip(p.text) for p in parent), corpus)
@@ -194,6 +192,19 @@ def _marks(text: str) -> list[str] | None:
     if not m:
         return None
     return re.findall("|".join(map(re.escape, names)), text)
+
+
+def _broken_by_hand(lines: list[str], size: float | None) -> bool:
+    """Lines of a PDF's agency name that a break typed by hand ended: the next word would
+    have fitted in the header's left column."""
+    from ..fonts import text_width_mm
+    from ..measures import PAGE
+
+    column = PAGE.text_width * PAGE.header_split
+    for line, after in zip(lines, lines[1:], strict=False):
+        if text_width_mm(f"{line} {after.split()[0]}", size or 12, bold=True) < column - 2:
+            return True
+    return False
 
 
 def _split_like(name: str, lines: list[str]) -> list[str]:

@@ -104,9 +104,15 @@ def import_file(path: Path, out: Path | None = None, *, legacy_encoding: str | N
         for name, content in csvs.items():
             (Path(tmp) / name).write_text(content, encoding="utf-8")
         try:
-            load_dispatch(trial)
+            model = load_dispatch(trial)
         except CongVanError as exc:
             invalid = exc.format_message().replace(str(trial), str(out))
+        else:
+            if model.plan is not None:
+                from ..copies import reference_date
+
+                r.recognised.append(_("provinces of the plan: all {count} found in the registry on {date}",
+                                      count=model.plan.province_count, date=f"{reference_date(model):%d/%m/%Y}"))
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
