@@ -110,3 +110,14 @@ def test_what_is_not_placed_is_a_comment_at_the_nearest_field(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "# not placed: Điện thoại liên hệ 0222.3822.000\nsubject: " in text
     assert model.subject == EXPECTED["subject"]
+
+
+@pytest.mark.parametrize("header, numbering", [("table", "typed"), ("textboxes", "numpr"), ("tabs", "numpr")])
+def test_a_pdf_word_made_of_a_clerks_file(header, numbering, tmp_path):
+    from libreoffice import convert
+
+    source = clerk_docx(tmp_path / "cong-van.docx", header=header, numbering=numbering)
+    pdf = convert(source, "pdf", tmp_path / "pdf")
+    model, output = _import(pdf, tmp_path / "out" / "cong-van.yaml")
+    _check(model)
+    assert "Left over (0)" in output

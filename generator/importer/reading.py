@@ -553,8 +553,34 @@ def _from_pdf(doc: Document, data: bytes, name: str) -> Source:
                 for text in _decode_qr(blob.getvalue()):
                     qr.append((text, part, (bbox[0] + bbox[2]) / 2 / (72 / 25.4)))
     lines = [ln for ln in doc.lines if not _inside(ln, boxes.get(ln.page or 0, []))]
-    paras = _pdf_paragraphs(doc, lines)
+    paras = _pdf_paragraphs(doc, _labels_joined(lines))
     return Source(name, "pdf", paras, tables, qr, images)
+
+
+_LABEL = re.compile(r"^(\d{1,2}\.|[a-zđ]\)|[-–+•])$")
+
+
+def _labels_joined(lines: list[Line]) -> list[Line]:
+    """A list label drawn apart from its text (Word's automatic numbering: "1." then a tab)
+    joined to the text it labels, as one line."""
+    import dataclasses
+
+    out: list[Line] = []
+    skip: set[int] = set()
+    for i, ln in enumerate(lines):
+        if i in skip:
+            continue
+        if _LABEL.match(ln.text) and ln.area == "body":
+            nxt = next((j for j, o in enumerate(lines) if j != i and j not in skip and o.row == ln.row
+                        and o.page == ln.page and (o.x0 or 0) > (ln.x1 or 0)), None)
+            if nxt is not None:
+                o = lines[nxt]
+                skip.add(nxt)
+                out.append(dataclasses.replace(ln, text=f"{ln.text} {o.text}", x1=o.x1,
+                                               bold=bool(ln.bold) and bool(o.bold), italic=o.italic))
+                continue
+        out.append(ln)
+    return out
 
 
 def _same_header(a: list[str | None], b: list[str | None]) -> bool:
@@ -602,7 +628,8 @@ def _pdf_paragraphs(doc: Document, lines: list[Line]) -> list[Para]:
                 break
             ln_full = (ln.x1 or 0) >= right_edge.get(ln.page or 0, 0) - 2.5
             if last.page == ln.page and not _MARKER.match(ln.text) and last.centre is not None \
-                    and ln.centre is not None and abs(ln.centre - last.centre) < 2.5 and (full or not ln_full):
+                    and ln.centre is not None and abs(ln.centre - last.centre) < 2.5 and (full or not ln_full) \
+                    and abs((ln.x0 or 0) - (last.x0 or 0)) > 1:  # centred, not two lines set at one indent
                 target = para
                 break
         if target is not None:

@@ -112,7 +112,25 @@ def _header(r: Recognised, header: list[Para], top: list[Para], corpus: str, kin
         else:
             r.leave(("agency",), _strip(p.text))
     after_number = False
+    # A PDF's paragraphs in the header may join lines of one column that are separate
+    # elements (the Quốc hiệu and the Tiêu ngữ; "Số:" and "V/v"): take them line by line,
+    # a line that continues "V/v" or the agency joining it again.
+    expanded: list[Para] = []
     for p in header:
+        if len(p.lines) > 1 and not _is_upper(p.text):
+            for k, x in enumerate(p.lines):
+                if k and _fold(p.lines[k - 1] + " " + x) in (_NATIONAL, _MOTTO):
+                    expanded[-1].text += " " + x  # the Quốc hiệu wrapped in a narrow box
+                    continue
+                if expanded and expanded[-1].pid == ("vv", id(p)) and not _known(x):
+                    expanded[-1].text += " " + x
+                    continue
+                q = Para(text=x, part=p.part, column=p.column, bold=p.bold, italic=p.italic, size=p.size,
+                         lines=[x], key=p.key, centre=p.centre, pid=("vv", id(p)) if _VV.match(x) else p.pid)
+                expanded.append(q)
+        else:
+            expanded.append(p)
+    for p in expanded:
         text = _strip(p.text)
         folded = _fold(text)
         if folded == _NATIONAL or folded == _MOTTO:
@@ -183,6 +201,13 @@ def _header(r: Recognised, header: list[Para], top: list[Para], corpus: str, kin
         r.guessed.append(_("the agency's letter case, from the body text: {name}", name=name))
     else:
         r.warnings.append(_("no agency name was found in the header"))
+
+
+def _known(line: str) -> bool:
+    """A header line that is an element of its own."""
+    text = _strip(line)
+    return bool(_fold(text) in (_NATIONAL, _MOTTO) or _NUMBER.match(text) or _DATE.match(text) or _VV.match(text)
+                or text.upper() in _SECRECY | _URGENCY or _marks(text.upper()))
 
 
 def _marks(text: str) -> list[str] | None:
