@@ -119,3 +119,22 @@ def test_plan_goes_to_a_csv_with_merged_dates_shared(example, tmp_path):
     assert text[3].startswith("3,Cụm 3,13/9/2022,23/9/2022,")
     yaml = (tmp_path / "cong-van.yaml").read_text(encoding="utf-8")
     assert "{province_count} địa phương" in yaml and "deadline: 2022-09-09" in yaml
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_a_per_province_copy_imports_as_a_dispatch_to_that_province(fmt, example, tmp_path):
+    from generator.copies import plan_copies
+    from generator.docx_render import docx_bytes
+    from generator.pdf_render import pdf_bytes
+
+    render = docx_bytes if fmt == "docx" else pdf_bytes
+    copy = next(c for c in plan_copies(example) if c.province.name == "Sơn La")
+    original = render(example, copy)
+    source = tmp_path / f"14-son-la.{fmt}"
+    source.write_bytes(original)
+    back = _import(source, tmp_path / "cong-van.yaml")
+    assert back.recipients == ["Ủy ban nhân dân tỉnh Sơn La"]
+    assert back.body.contact[0].startswith("Lịch bồi dưỡng, tập huấn trực tiếp tại tỉnh Sơn La thuộc Cụm 4, "
+                                           "từ ngày 13/9/2022 đến ngày 23/9/2022")
+    assert _dump(back)["annexes"] == _dump(example)["annexes"]
+    assert render(back) == original
