@@ -121,3 +121,23 @@ def test_a_pdf_word_made_of_a_clerks_file(header, numbering, tmp_path):
     model, output = _import(pdf, tmp_path / "out" / "cong-van.yaml")
     _check(model)
     assert "Left over (0)" in output
+
+
+def test_a_plan_province_not_in_force_on_the_date_is_reported_and_the_yaml_still_written(tmp_path):
+    import docx
+
+    source = clerk_docx(tmp_path / "cong-van.docx")
+    d = docx.Document(source)
+    date = d.tables[0].cell(1, 1).paragraphs[0].runs[0]  # dated after the 2025 merger: Bắc Giang is gone
+    date.text = date.text.replace("05 tháng 3 năm 2025", "05 tháng 8 năm 2025")
+    d.save(source)
+    out = tmp_path / "cong-van.yaml"
+    from generator.cli import cli
+
+    result = CliRunner().invoke(cli, ["import", str(source), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "The YAML does not validate yet; fix this, then render it:" in result.output
+    assert ("cong-van-ke-hoach.csv:row 2 (column 'Tỉnh, thành phố'): annexes.0.plan.clusters.0.provinces.1: "
+            "'Bắc Giang' no longer exists on 05/08/2025") in result.output
+    assert str(tmp_path / "cong-van-ke-hoach.csv") in result.output
+    assert out.exists() and (tmp_path / "cong-van-ke-hoach.csv").exists()

@@ -30,6 +30,10 @@ __all__ = ["MAX_IMPORT_BYTES", "Para", "PlanTable", "Source", "read_source"]
 MAX_IMPORT_BYTES = 20_000_000
 #: Seconds LibreOffice may take to convert a .doc.
 SOFFICE_TIMEOUT = 120
+#: The first bytes of a Word 97–2003 file (an OLE compound file).
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: Images of a PDF looked at for QR codes (a dispatch prints a few; a scan has one a page).
+MAX_QR_IMAGES = 40
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -102,8 +106,10 @@ def read_source(path: Path, legacy_encoding: str | None = None) -> Source:
             "{file}: the file is {size:.1f} MB, more than the {limit} MB a dispatch to import can be. "
             "Check that it is the right file.", file=path, size=size / 1e6, limit=MAX_IMPORT_BYTES // 1_000_000)])
     name = str(path)
-    if path.suffix.lower() == ".doc":
-        data = _doc_to_docx(path)
+    with path.open("rb") as f:
+        magic = f.read(8)
+    if path.suffix.lower() in (".doc", ".rtf") or magic == _OLE or magic[:5] == b"{\\rtf":
+        data = _doc_to_docx(path)  # Word 97–2003 (also when named .docx), or RTF saved as .doc
     else:
         data = path.read_bytes()
     if data[:2] == b"PK":
@@ -164,7 +170,9 @@ def _doc_to_docx(path: Path) -> bytes:
             "here. Install LibreOffice, or open the file in Word and save it as .docx, then import "
             "the .docx.", file=path)])
     data = path.read_bytes()
-    if not (data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or data[:2] == b"PK" or data[:5] == b"{\\rtf"):
+    if data[:2] == b"PK":
+        return data  # a DOCX named .doc
+    if not (data[:8] == _OLE or data[:5] == b"{\\rtf"):
         raise InputError([_("{file}: not a Word file (.doc)", file=path)])
     with tempfile.TemporaryDirectory(prefix="congvan-import-") as tmp:
         work = Path(tmp)
@@ -540,6 +548,8 @@ def _from_pdf(doc: Document, data: bytes, name: str) -> Source:
                     tables.append(PlanTable(part, cells))
             for img in page.images:
                 images += 1
+                if images > MAX_QR_IMAGES:
+                    break
                 bbox = (max(0, img["x0"]), max(0, img["top"]),
                         min(page.width, img["x1"]), min(page.height, img["bottom"]))
                 if bbox[2] - bbox[0] < 10 or bbox[3] - bbox[1] < 10:

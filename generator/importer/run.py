@@ -13,7 +13,7 @@ from .reading import read_source
 from .recognise import Recognised, recognise
 from .writing import plan_csv, yaml_text
 
-__all__ = ["ImportResult", "import_file"]
+__all__ = ["ImportResult", "Imported", "import_file", "import_text"]
 
 
 @dataclass
@@ -72,15 +72,40 @@ def _fill_missing(r: Recognised) -> None:
         r.warnings.append(_("{field} was not found in the file: a placeholder is written, replace it", field="body"))
 
 
+@dataclass
+class Imported:
+    """What an import makes, not yet written: the YAML's text, the plan CSVs by file name,
+    and the report (for ``congvan serve`` to open in its editor)."""
+
+    yaml: str
+    csvs: dict[str, str]
+    result: ImportResult
+
+
 def import_file(path: Path, out: Path | None = None, *, legacy_encoding: str | None = None) -> ImportResult:
     """Import ``path`` into ``out`` (default: next to it, as ``<name>.yaml``) and its plan CSVs."""
     from ..atomic import atomic_write_bytes, write_error
+
+    path = Path(path)
+    out = Path(out) if out is not None else path.with_suffix(".yaml")
+    made = import_text(path, out, legacy_encoding=legacy_encoding)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_error(out.parent, exc, folder=True) from None
+    for name, content in made.csvs.items():
+        made.result.csv_paths.append(atomic_write_bytes(out.parent / name, content.encode("utf-8")))
+    atomic_write_bytes(out, made.yaml.encode("utf-8"))
+    return made.result
+
+
+def import_text(path: Path, out: Path, *, legacy_encoding: str | None = None) -> Imported:
+    """Import ``path`` as the dispatch ``out`` would be, writing nothing."""
     from ..loader import load_dispatch
 
     path = Path(path)
     if not path.is_file():
         raise InputError([_("{file}: no such file", file=path)])
-    out = Path(out) if out is not None else path.with_suffix(".yaml")
     if out.suffix.lower() not in (".yaml", ".yml"):
         raise InputError([_("--out {file}: give a file name ending in .yaml", file=out)])
     source = read_source(path, legacy_encoding)
@@ -106,19 +131,13 @@ def import_file(path: Path, out: Path | None = None, *, legacy_encoding: str | N
         try:
             model = load_dispatch(trial)
         except CongVanError as exc:
-            invalid = exc.format_message().replace(str(trial), str(out))
+            invalid = exc.format_message().replace(str(trial), str(out)).replace(
+                str(Path(tmp)) + "/", "" if str(out.parent) == "." else str(out.parent) + "/")
         else:
             if model.plan is not None:
                 from ..copies import reference_date
 
                 r.recognised.append(_("provinces of the plan: all {count} found in the registry on {date}",
                                       count=model.plan.province_count, date=f"{reference_date(model):%d/%m/%Y}"))
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise write_error(out.parent, exc, folder=True) from None
-    csv_paths = []
-    for name, content in csvs.items():
-        csv_paths.append(atomic_write_bytes(out.parent / name, content.encode("utf-8")))
-    atomic_write_bytes(out, text.encode("utf-8"))
-    return ImportResult(out, csv_paths, r.recognised, r.guessed, r.left_over, r.warnings, invalid)
+    result = ImportResult(out, [], r.recognised, r.guessed, r.left_over, r.warnings, invalid)
+    return Imported(text, csvs, result)
