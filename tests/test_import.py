@@ -97,16 +97,30 @@ def test_round_trip(which, fmt, variants, tmp_path):
     assert _render(back, fmt) == original
 
 
-def test_round_trip_after_libreoffice_saved_the_docx(example, tmp_path):
+@pytest.mark.parametrize("which", ["example", "second"])
+def test_round_trip_after_libreoffice_saved_the_docx(which, variants, tmp_path):
     from libreoffice import convert
 
+    model = variants[which]
     source = tmp_path / "ban-goc.docx"
-    source.write_bytes(_render(example, "docx"))
+    source.write_bytes(_render(model, "docx"))
     saved = convert(source, "docx", tmp_path / "lo")
     back = _import(saved, tmp_path / "out" / "cong-van.yaml")
-    assert _dump(back) == _dump(example)
-    assert _render(back, "docx") == _render(example, "docx")
-    assert _render(back, "pdf") == _render(example, "pdf")
+    assert _dump(back) == _dump(model)
+    assert _render(back, "docx") == _render(model, "docx")
+    assert _render(back, "pdf") == _render(model, "pdf")
+
+
+@pytest.mark.parametrize("which", ["example", "second"])
+def test_the_pdf_libreoffice_makes_of_the_docx(which, variants, tmp_path):
+    from libreoffice import docx_to_pdf
+
+    model = variants[which]
+    source = tmp_path / "ban-lo.pdf"
+    source.write_bytes(docx_to_pdf(_render(model, "docx"), tmp_path / "lo"))
+    back = _import(source, tmp_path / "out" / "cong-van.yaml")
+    assert _dump(back) == _dump(model)
+    assert _render(back, "pdf") == _render(model, "pdf")
 
 
 def test_plan_goes_to_a_csv_with_merged_dates_shared(example, tmp_path):

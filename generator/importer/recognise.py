@@ -117,19 +117,28 @@ def _header(r: Recognised, header: list[Para], top: list[Para], corpus: str, kin
     # a line that continues "V/v" or the agency joining it again.
     expanded: list[Para] = []
     for p in header:
-        if len(p.lines) > 1 and not _is_upper(p.text):
-            for k, x in enumerate(p.lines):
-                if k and _fold(p.lines[k - 1] + " " + x) in (_NATIONAL, _MOTTO):
-                    expanded[-1].text += " " + x  # the Quốc hiệu wrapped in a narrow box
-                    continue
-                if expanded and expanded[-1].pid == ("vv", id(p)) and not _known(x):
-                    expanded[-1].text += " " + x
-                    continue
-                q = Para(text=x, part=p.part, column=p.column, bold=p.bold, italic=p.italic, size=p.size,
-                         lines=[x], key=p.key, centre=p.centre, pid=("vv", id(p)) if _VV.match(x) else p.pid)
-                expanded.append(q)
-        else:
+        original = p.lines or [p.text]
+        pieces = [piece for x in original for piece in _split_joined(_strip(x))]
+        if pieces == original and (len(pieces) == 1 or _is_upper(p.text)):
             expanded.append(p)
+            continue
+        group: Para | None = None
+        for k, x in enumerate(pieces):
+            if k and _fold(pieces[k - 1] + " " + x) in (_NATIONAL, _MOTTO):
+                expanded[-1].text += " " + x  # the Quốc hiệu wrapped in a narrow box
+                expanded[-1].lines = [expanded[-1].text]
+                continue
+            if group is not None and group.pid == ("vv", id(p)) and not _known(x):
+                group.text += " " + x
+                continue
+            if group is not None and group.pid == ("caps", id(p)) and _is_upper(x) and not _known(x):
+                group.text += " " + x  # the agency's name on several lines
+                group.lines.append(x)
+                continue
+            kind = "vv" if _VV.match(x) else "caps" if _is_upper(x) and not _known(x) else None
+            group = Para(text=x, part=p.part, column=p.column, bold=p.bold, italic=p.italic, size=p.size,
+                         lines=[x], key=p.key, centre=p.centre, pid=(kind, id(p)) if kind else p.pid)
+            expanded.append(group)
     for p in expanded:
         text = _strip(p.text)
         folded = _fold(text)
@@ -201,6 +210,24 @@ def _header(r: Recognised, header: list[Para], top: list[Para], corpus: str, kin
         r.guessed.append(_("the agency's letter case, from the body text: {name}", name=name))
     else:
         r.warnings.append(_("no agency name was found in the header"))
+
+
+_NUMBER_DATE = re.compile(r"^(Số\s*:?\s*\d*\s*/\s*[A-ZĐ0-9.\-]+?)\s*([A-ZĐ][a-zà-ỹđ][^,]*,\s*ngày\b.*)$")
+
+
+def _split_joined(line: str) -> list[str]:
+    """A header line a PDF reader took for one: "BỘ …CỘNG HÒA XÃ HỘI…", "SỞ …Độc lập - …",
+    "Số: 12/STC-NSBắc Ninh, ngày …" are two elements side by side."""
+    for title in (_NATIONAL, _MOTTO):
+        n = len(title)
+        if len(line) > n and _fold(line[-n:]) == title:
+            return [*_split_joined(line[:-n].strip()), line[-n:]]
+        if len(line) > n and _fold(line[:n]) == title:
+            return [line[:n], *_split_joined(line[n:].strip())]
+    m = _NUMBER_DATE.match(line)
+    if m:
+        return [m.group(1), m.group(2)]
+    return [line] if line else []
 
 
 def _known(line: str) -> bool:
