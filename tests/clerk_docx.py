@@ -231,7 +231,12 @@ def clerk_docx(path: Path, *, header: str = "table", numbering: str = "typed", k
     else:
         raise ValueError(header)
     d.add_paragraph()
-    if kinh_gui == "tabs":
+    if kinh_gui == "tabs-one":  # one recipient after a tab
+        p = d.add_paragraph()
+        p.paragraph_format.tab_stops.add_tab_stop(Mm(40))
+        p.paragraph_format.left_indent = Mm(20)
+        w.run(p, "Kính gửi:\tSở Nội vụ tỉnh Bắc Ninh")
+    elif kinh_gui == "tabs":
         p = d.add_paragraph()
         p.paragraph_format.tab_stops.add_tab_stop(Mm(45))
         p.paragraph_format.left_indent = Mm(20)

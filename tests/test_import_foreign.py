@@ -141,3 +141,12 @@ def test_a_plan_province_not_in_force_on_the_date_is_reported_and_the_yaml_still
             "'Bắc Giang' no longer exists on 05/08/2025") in result.output
     assert str(tmp_path / "cong-van-ke-hoach.csv") in result.output
     assert out.exists() and (tmp_path / "cong-van-ke-hoach.csv").exists()
+
+
+@pytest.mark.parametrize("header", ["table", "tabs"])
+def test_one_recipient_after_a_tab(header, tmp_path):
+    source = clerk_docx(tmp_path / "cong-van.docx", header=header, kinh_gui="tabs-one")
+    model, output = _import(source, tmp_path / "cong-van.yaml")
+    assert model.recipients == ["Sở Nội vụ tỉnh Bắc Ninh"]
+    assert model.body.opening == EXPECTED["opening"]
+    assert "Left over (0)" in output

@@ -336,6 +336,10 @@ def _kinh_gui(r: Recognised, rest: list[Para]) -> list[Para]:
     i = 1
     if first and not first.startswith("-"):
         names.append(first.rstrip(";.").strip() if first.endswith((";",)) else first)
+    elif not first and len(rest) > 1 and not re.match(r"^[-–+•]", rest[1].text) and not rest[1].indented \
+            and rest[1].pid == rest[0].pid:
+        names.append(_strip(rest[1].text))  # "Kính gửi:<tab>X" read as two columns
+        i = 2
     else:
         if first:
             names.append(_item(first))
