@@ -112,7 +112,9 @@ class _Writer:
             self.run(p, text, bold, italic, size)
         if align:
             p.alignment = align
-        if indent:
+        if indent and getattr(self, "ragged", False):  # block paragraphs: left-aligned, space between
+            p.paragraph_format.space_after = Pt(8)
+        elif indent:
             p.paragraph_format.first_line_indent = Mm(10)
             p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         return p
@@ -185,8 +187,9 @@ def _numbered(p, num_id: str, level: int) -> None:  # type: ignore[no-untyped-de
 
 
 def clerk_docx(path: Path, *, header: str = "table", numbering: str = "typed", kinh_gui: str = "tabs",
-               legacy: bool = False, opening: str = OPENING) -> Path:
+               legacy: bool = False, opening: str = OPENING, ragged: bool = False) -> Path:
     w = _Writer(legacy)
+    w.ragged = ragged
     d = w.d
     center = WD_ALIGN_PARAGRAPH.CENTER
     if header == "table":

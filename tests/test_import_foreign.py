@@ -112,11 +112,12 @@ def test_what_is_not_placed_is_a_comment_at_the_nearest_field(tmp_path):
     assert model.subject == EXPECTED["subject"]
 
 
-@pytest.mark.parametrize("header, numbering", [("table", "typed"), ("textboxes", "numpr"), ("tabs", "numpr")])
-def test_a_pdf_word_made_of_a_clerks_file(header, numbering, tmp_path):
+@pytest.mark.parametrize("header, numbering, ragged", [("table", "typed", False), ("textboxes", "numpr", False),
+                                                       ("tabs", "numpr", False), ("table", "typed", True)])
+def test_a_pdf_word_made_of_a_clerks_file(header, numbering, ragged, tmp_path):
     from libreoffice import convert
 
-    source = clerk_docx(tmp_path / "cong-van.docx", header=header, numbering=numbering)
+    source = clerk_docx(tmp_path / "cong-van.docx", header=header, numbering=numbering, ragged=ragged)
     pdf = convert(source, "pdf", tmp_path / "pdf")
     model, output = _import(pdf, tmp_path / "out" / "cong-van.yaml")
     _check(model)

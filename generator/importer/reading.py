@@ -593,6 +593,17 @@ def _labels_joined(lines: list[Line]) -> list[Line]:
     return out
 
 
+def _would_not_fit(last: Line, ln: Line, right: float) -> bool:
+    from ..fonts import text_width_mm
+
+    word = ln.text.split()[0] if ln.text.split() else ""
+    try:
+        width = text_width_mm(" " + word, ln.size or 12, bold=bool(ln.bold), italic=bool(ln.italic))
+    except Exception:
+        return False
+    return (last.x1 or 0) + width > right - 0.5
+
+
 def _same_header(a: list[str | None], b: list[str | None]) -> bool:
     return [x or "" for x in a] == [x or "" for x in b]
 
@@ -635,6 +646,11 @@ def _pdf_paragraphs(doc: Document, lines: list[Line]) -> list[Para]:
                 continue
             if full and abs((ln.x0 or 0) - left) < 1.5:
                 target = para
+                break
+            if last.page == ln.page and ln.row != last.row and (ln.y or 0) - (last.y or 0) > pitch / 2 \
+                    and abs((ln.x0 or 0) - left) < 1.5 and abs((last.x0 or 0) - left) < 12 \
+                    and not _MARKER.match(ln.text) and _would_not_fit(last, ln, right_edge.get(ln.page or 0, 0)):
+                target = para  # ragged text: the line broke because the next word did not fit
                 break
             ln_full = (ln.x1 or 0) >= right_edge.get(ln.page or 0, 0) - 2.5
             if last.page == ln.page and not _MARKER.match(ln.text) and last.centre is not None \
