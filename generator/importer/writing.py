@@ -9,6 +9,7 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import FoldedScalarString
 
 from ..i18n import _
 from .recognise import Recognised
@@ -46,7 +47,27 @@ def _commented(value: Any) -> Any:
         for v in value:
             s.append(_commented(v))
         return s
+    if isinstance(value, str) and len(value) > _WRAP:
+        return _folded(value)
     return value
+
+
+#: Longer texts are written as folded blocks (``>-``), lines of at most this many characters.
+_WRAP = 88
+
+
+def _folded(text: str) -> FoldedScalarString:
+    """``text`` as a ``>-`` block, folded at spaces (the model reads it back as one line)."""
+    out = FoldedScalarString(text)
+    positions, start = [], 0
+    while len(text) - start > _WRAP:
+        cut = text.rfind(" ", start, start + _WRAP)
+        if cut <= start:
+            break
+        positions.append(cut)
+        start = cut + 1
+    out.fold_pos = positions  # type: ignore[attr-defined]
+    return out
 
 
 def yaml_text(r: Recognised, source_name: str, plan_files: dict[int, str]) -> str:
