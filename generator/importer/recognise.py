@@ -58,7 +58,7 @@ _VV = re.compile(r"^V/v\s*:?\s*", re.I)
 _KINH_GUI = re.compile(r"^Kính\s+gửi\s*:?\s*", re.I)
 _DIRECTIVE = re.compile(r"^(\d{1,2})\s*[.)]\s+")
 _ITEM = re.compile(r"^([a-zđ])\s*\)\s+")
-_CLOSING = re.compile(r"^(Xin\s+)?(Trân\s+trọng|Trân\s+trọng\s+cảm\s+ơn)\b.*\.\s*$", re.I)
+_CLOSING = re.compile(r"^(Xin\s+)?(Trân\s+trọng|Trân\s+trọng\s+cảm\s+ơn)\b.*[.!]\s*$", re.I)
 _AUTHORITY = re.compile(r"^(KT|TM|TL|TUQ|Q)\s*\.\s*(.+)$")
 _SECRECY = {"MẬT", "TỐI MẬT", "TUYỆT MẬT"}
 _URGENCY = {"KHẨN", "THƯỢNG KHẨN", "HỎA TỐC", "HOẢ TỐC"}
@@ -449,9 +449,10 @@ def _signature(r: Recognised, rest: list[Para], source: Source) -> None:
     else:
         for p in captions:
             r.leave(("body", "closing") if "body" in r.data else ("signer",), _strip(p.text))
-        if source.images:
-            r.warnings.append(_("the file has {count} images and no QR code could be read from them: "
-                                "signature, seal or logo images are not imported", count=source.images))
+    if source.images > len(source.qr):
+        r.warnings.append(_("{count} images are not QR codes (a signature, a seal, a logo): they are not "
+                            "imported; add signature_image to the signer if needed",
+                            count=source.images - len(source.qr)))
     left, right = [], []
     for p in rest:
         if p.column == "right" or (_AUTHORITY.match(_strip(p.text)) and p.column != "left"):
