@@ -21,7 +21,7 @@ from docx.shared import Mm, Pt
 PARENT = "UBND TỈNH BẮC NINH"
 AGENCY = "SỞ TÀI CHÍNH"
 NATIONAL = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-MOTTO = "Độc lập - Tự do - Hạnh phúc"
+MOTTO = "Độc lập – Tự do – Hạnh phúc"  # with en dashes, as the reference typed it
 NUMBER = "Số: 12/STC-NS"
 SUBJECT = "V/v kiểm tra công tác lập dự toán năm 2026"
 DATE = "Bắc Ninh, ngày 05 tháng 3 năm 2025"

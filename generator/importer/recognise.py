@@ -45,6 +45,7 @@ class Recognised:
 def _fold(text: str) -> str:
     import unicodedata
 
+    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)  # en and em dashes, as the Tiêu ngữ is often typed
     text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
     return " ".join("".join(c for c in text if not unicodedata.combining(c)).casefold().split())
 
