@@ -115,3 +115,19 @@ def test_garbage_is_refused(name, data, expected, tmp_path):
     path = tmp_path / name
     path.write_bytes(data)
     _refused(path, tmp_path, expected)
+
+
+def test_a_scanned_pdf_has_no_text_to_import(tmp_path):
+    from PIL import Image
+
+    scan = tmp_path / "ban-quet.pdf"
+    Image.new("L", (827, 1169), 255).save(scan, "PDF", resolution=100)
+    _refused(scan, tmp_path, "the file has no text to import (a scanned page is a picture of text)")
+
+
+def test_a_tcvn3_file_without_legacy_encoding_says_to_use_it(tmp_path):
+    source = clerk_docx(tmp_path / "cong-van.docx", legacy=True)
+    result = _run(source, "--out", tmp_path / "cv.yaml")
+    assert result.exit_code == 0, result.output
+    assert ("Warnings" in result.output and "the file is typed in old tcvn3 fonts: run the import again with "
+            "--legacy-encoding tcvn3 to convert its text") in result.output
