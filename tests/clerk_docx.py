@@ -208,7 +208,9 @@ def clerk_docx(path: Path, *, header: str = "table", numbering: str = "typed", k
         left, right = t.cell(1, 0), t.cell(1, 1)
         left.paragraphs[0].alignment = center
         w.run(left.paragraphs[0], NUMBER, size=13)
-        w.para(left, SUBJECT, align=center, size=12)
+        subject = w.para(left, SUBJECT.split(" năm")[0], align=center, size=12)
+        subject.add_run().add_break()  # the V/v broken by hand, as the reference is
+        w.run(subject, "năm" + SUBJECT.split(" năm")[1], size=12)
         right.paragraphs[0].alignment = center
         w.run(right.paragraphs[0], DATE, italic=True)
     elif header == "tabs":
@@ -249,6 +251,11 @@ def clerk_docx(path: Path, *, header: str = "table", numbering: str = "typed", k
             p.paragraph_format.tab_stops.add_tab_stop(Mm(45))
             p.paragraph_format.left_indent = Mm(20)
             w.run(p, "\t- " + name + ("." if name == RECIPIENTS[-1] else ";"))
+    elif kinh_gui == "breaks":  # one paragraph, its lines broken by hand
+        p = w.para(d, "Kính gửi:", align=center)
+        for name in RECIPIENTS:
+            p.add_run().add_break()
+            w.run(p, "- " + name + ("." if name == RECIPIENTS[-1] else ";"))
     else:
         w.para(d, "Kính gửi:", align=center)
         for name in RECIPIENTS:

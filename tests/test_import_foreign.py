@@ -48,7 +48,7 @@ def test_header_layouts(header, tmp_path):
 
 
 @pytest.mark.parametrize("numbering", ["typed", "numpr"])
-@pytest.mark.parametrize("kinh_gui", ["tabs", "lines"])
+@pytest.mark.parametrize("kinh_gui", ["tabs", "lines", "breaks"])
 def test_directives_and_kinh_gui(numbering, kinh_gui, tmp_path):
     source = clerk_docx(tmp_path / "cong-van.docx", numbering=numbering, kinh_gui=kinh_gui)
     model, _output = _import(source, tmp_path / "cong-van.yaml")

@@ -262,6 +262,8 @@ def _from_docx(doc: Document, data: bytes, name: str, legacy_encoding: str | Non
         rows: dict[int, list[Line]] = {}
         for ln in lines:
             rows.setdefault(ln.row[2] if isinstance(ln.row, tuple) else 0, []).append(ln)
+        made_from = len(paras)
+        multi_column = False
         for li in sorted(rows):
             segs = rows[li]
             # A line laid out with tabs: one paragraph per column it reaches.
@@ -288,6 +290,17 @@ def _from_docx(doc: Document, data: bytes, name: str, legacy_encoding: str | Non
                     key=(first.order,), centre=first.centre, pid=(pid, li) if cell is not None else pid,
                     in_cell=cell is not None,
                 ))
+            multi_column = multi_column or len(groups) > 1
+        made = paras[made_from:]
+        if len(made) > 1 and not multi_column:
+            # Lines broken by hand (Shift+Enter) in one paragraph: one paragraph of several lines.
+            head = made[0]
+            head.lines = [m.text for m in made]
+            head.text = " ".join(head.lines)
+            head.bold = all(m.bold for m in made)
+            head.italic = all(m.italic for m in made)
+            head.pid = (pid, 0) if cell is not None else pid
+            del paras[made_from + 1:]
         if breaking and len(paras) > first_para:
             paras[first_para].after_break = True
             breaking = False

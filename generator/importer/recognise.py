@@ -332,6 +332,9 @@ def _recase(text: str, corpus: str) -> str:
 def _kinh_gui(r: Recognised, rest: list[Para]) -> list[Para]:
     if not rest or not _KINH_GUI.match(rest[0].text):
         return rest
+    if len(rest[0].lines) > 1:  # "Kính gửi:" and its list in one paragraph, lines broken by hand
+        p = rest[0]
+        rest = [Para(text=x, part=p.part, column=p.column, lines=[x], key=p.key, pid=p.pid) for x in p.lines] + rest[1:]
     first = _KINH_GUI.sub("", _strip(rest[0].text))
     names: list[str] = []
     i = 1
