@@ -187,7 +187,8 @@ def _numbered(p, num_id: str, level: int) -> None:  # type: ignore[no-untyped-de
 
 
 def clerk_docx(path: Path, *, header: str = "table", numbering: str = "typed", kinh_gui: str = "tabs",
-               legacy: bool = False, opening: str = OPENING, ragged: bool = False) -> Path:
+               legacy: bool = False, opening: str = OPENING, ragged: bool = False,
+               signature: str = "table") -> Path:
     w = _Writer(legacy)
     w.ragged = ragged
     d = w.d
@@ -274,6 +275,17 @@ def clerk_docx(path: Path, *, header: str = "table", numbering: str = "typed", k
                 w.para(d, f"{'abcd'[k]}) {item}", indent=True)
     w.para(d, CONTACT, indent=True)
     w.para(d, CLOSING, indent=True)
+    if signature == "tabs":  # Nơi nhận on the left, the signer on a centred tab stop
+        rows = [("Nơi nhận:", SIGNER[0]), ("- " + NOI_NHAN[0] + ";", SIGNER[1])]
+        rows += [("- " + x + ";", "") for x in NOI_NHAN[1:]] + [("- Lưu: VT, NS.", ""), ("", ""), ("", SIGNER[2])]
+        for k, (a, b) in enumerate(rows):
+            p = d.add_paragraph()
+            p.paragraph_format.tab_stops.add_tab_stop(Mm(115), WD_TAB_ALIGNMENT.CENTER)
+            if a:
+                w.run(p, a, bold=k == 0, italic=k == 0, size=12 if k == 0 else 11)
+            if b:
+                w.run(p, "\t" + b, bold=True)
+        return _annex(w, path)
     t = d.add_table(rows=1, cols=2)
     _no_borders(t)
     left, right = t.cell(0, 0), t.cell(0, 1)
@@ -287,6 +299,12 @@ def clerk_docx(path: Path, *, header: str = "table", numbering: str = "typed", k
     for _ in range(3):
         w.para(right, "")
     w.para(right, SIGNER[2], bold=True, align=center)
+    return _annex(w, path)
+
+
+def _annex(w: _Writer, path: Path) -> Path:
+    d = w.d
+    center = WD_ALIGN_PARAGRAPH.CENTER
     d.add_page_break()
     w.para(d, "Phụ lục", bold=True, align=center)
     w.para(d, ANNEX_TITLE, bold=True, align=center)

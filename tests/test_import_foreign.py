@@ -151,3 +151,15 @@ def test_one_recipient_after_a_tab(header, tmp_path):
     assert model.recipients == ["Sở Nội vụ tỉnh Bắc Ninh"]
     assert model.body.opening == EXPECTED["opening"]
     assert "Left over (0)" in output
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_signature_block_laid_out_with_tabs(fmt, tmp_path):
+    from libreoffice import convert
+
+    source = clerk_docx(tmp_path / "cong-van.docx", header="tabs", signature="tabs")
+    if fmt == "pdf":
+        source = convert(source, "pdf", tmp_path / "pdf")
+    model, output = _import(source, tmp_path / "out" / "cong-van.yaml")
+    _check(model)
+    assert "Left over (0)" in output
