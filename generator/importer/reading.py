@@ -504,8 +504,9 @@ def _docx_qr(document: Any, elements: list[Any], part_of_pid: dict[int, int]) ->
     for pid, p in enumerate(elements, start=1):
         for blip in p.iter(f"{{{_A}}}blip"):
             rid = blip.get(f"{{{_R}}}embed")
-            if not rid or rid in seen:
+            if not rid or rid in seen or len(seen) >= MAX_QR_IMAGES:
                 continue
+            seen.add(rid)
             try:
                 blob = document.part.related_parts[rid].blob
             except Exception:
@@ -594,8 +595,9 @@ def _labels_joined(lines: list[Line]) -> list[Line]:
         if i in skip:
             continue
         if _LABEL.match(ln.text) and ln.area == "body":
-            nxt = next((j for j, o in enumerate(lines) if j != i and j not in skip and o.row == ln.row
-                        and o.page == ln.page and (o.x0 or 0) > (ln.x1 or 0)), None)
+            nxt = next((j for j in range(i + 1, min(i + 4, len(lines))) if j not in skip
+                        and lines[j].row == ln.row and lines[j].page == ln.page
+                        and (lines[j].x0 or 0) > (ln.x1 or 0)), None)
             if nxt is not None:
                 o = lines[nxt]
                 skip.add(nxt)

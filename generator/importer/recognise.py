@@ -275,6 +275,12 @@ def _is_upper(text: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
+#: Text in capitals longer than this is only given a capital first letter; runs of at most
+#: _RECASE_RUN words are looked up (bounded work for any file).
+_RECASE_WORDS = 80
+_RECASE_RUN = 16
+
+
 def _recase(text: str, corpus: str) -> str:
     """Text printed in capitals in the case the rest of the document writes it.
 
@@ -286,20 +292,17 @@ def _recase(text: str, corpus: str) -> str:
         return text
     tokens = re.findall(r"\w+|[^\w\s]+", text)
     words = [t for t in tokens if re.match(r"\w", t)]
-    low = corpus.casefold()
     out = [w.lower() for w in words]
-    fixed = [False] * len(words)
     i = 0
-    while i < len(words):
+    while i < len(words) and len(words) <= _RECASE_WORDS:
         best = 0
-        for n in range(len(words) - i, 1, -1):
-            pattern = r"(?<!\w)" + r"[^\w]+".join(re.escape(w.casefold()) for w in words[i:i + n]) + r"(?!\w)"
-            m = re.search(pattern, low)
+        for n in range(min(len(words) - i, _RECASE_RUN), 1, -1):
+            pattern = r"(?<!\w)" + r"[^\w]+".join(re.escape(w) for w in words[i:i + n]) + r"(?!\w)"
+            m = re.search(pattern, corpus, re.IGNORECASE)
             if m:
-                found = re.findall(r"\w+", corpus[m.start():m.end()])
+                found = re.findall(r"\w+", m.group(0))
                 if len(found) == n:
                     out[i:i + n] = found
-                    fixed[i:i + n] = [True] * n
                     best = n
                 break
         i += best or 1
