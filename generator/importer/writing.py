@@ -103,25 +103,25 @@ def yaml_text(r: Recognised, source_name: str, plan_files: dict[int, str]) -> st
 
 
 def _attach(doc: CommentedMap, at: tuple[Any, ...], texts: list[str]) -> None:
-    """Comment ``texts`` before the field ``at`` (or the nearest one that exists)."""
+    """Comment ``texts`` before the field ``at`` (or the nearest one that exists).
+
+    Columns follow the dump's indentation (mappings by 2, a sequence's dash 2 in from its
+    key, an item's fields 4 in): the comment lines up with what it stands before.
+    """
     node: Any = doc
-    indent = 0
-    key: Any = None
-    parent: Any = None
+    parent: Any = doc
+    key: Any = next(iter(doc))
+    column, at_column = 0, 0
     for step in at:
         if isinstance(node, CommentedMap) and step in node:
-            parent, key = node, step
+            parent, key, at_column = node, step, column
             node = node[step]
-            indent += 2
+            column += 2
         elif isinstance(node, CommentedSeq) and isinstance(step, int) and step < len(node):
+            parent, key, at_column = node, step, column
             node = node[step]
-            indent += 2
-            if isinstance(node, CommentedMap) and node:
-                parent, key = node, next(iter(node))
+            column += 2
         else:
             break
-    if parent is None:
-        parent, key = doc, next(iter(doc))
-        indent = 0
     lines = "\n".join(" ".join(t.split()) for t in texts)
-    parent.yaml_set_comment_before_after_key(key, before=lines, indent=max(0, indent - 2))
+    parent.yaml_set_comment_before_after_key(key, before=lines, indent=at_column)
