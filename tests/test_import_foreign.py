@@ -163,3 +163,18 @@ def test_signature_block_laid_out_with_tabs(fmt, tmp_path):
     model, output = _import(source, tmp_path / "out" / "cong-van.yaml")
     _check(model)
     assert "Left over (0)" in output
+
+
+def test_a_line_left_over_in_an_annex_is_a_comment_before_the_annex(tmp_path):
+    import docx
+
+    source = clerk_docx(tmp_path / "cong-van.docx")
+    d = docx.Document(source)
+    d.paragraphs[-1].text = "Ghi chú: các đơn vị chủ động bố trí."
+    d.save(source)
+    out = tmp_path / "cong-van.yaml"
+    model, output = _import(source, out)
+    assert "Left over (1), written as comments in the YAML:\n  - Ghi chú: các đơn vị chủ động bố trí." in output
+    assert "annexes:\n  # not placed: Ghi chú: các đơn vị chủ động bố trí.\n  - heading: Phụ lục\n" in out.read_text(
+        encoding="utf-8")
+    _check(model)
