@@ -178,3 +178,23 @@ def test_a_line_left_over_in_an_annex_is_a_comment_before_the_annex(tmp_path):
     assert "annexes:\n  # not placed: Ghi chú: các đơn vị chủ động bố trí.\n  - heading: Phụ lục\n" in out.read_text(
         encoding="utf-8")
     _check(model)
+
+
+def test_lines_are_matched_to_paragraphs_by_text_if_the_reader_numbers_them_otherwise(tmp_path, monkeypatch):
+    """The checker's reader may number paragraphs its own way (another order, other ids):
+    the import then matches its lines to Word's paragraphs by their text."""
+    import generator.check as check
+
+    read = check.read_document
+
+    def renumbered(data, name):
+        doc = read(data, name)
+        for ln in doc.lines:
+            if ln.para is not None:
+                ln.para = ("p", ln.para * 7 + 1000)
+        return doc
+
+    monkeypatch.setattr(check, "read_document", renumbered)
+    source = clerk_docx(tmp_path / "cong-van.docx", numbering="numpr")
+    model, output = _import(source, tmp_path / "cong-van.yaml")
+    _check(model)

@@ -229,6 +229,7 @@ def _from_docx(doc: Document, data: bytes, name: str, legacy_encoding: str | Non
     for ln in doc.lines:
         if ln.area == "body":
             by_pid.setdefault(ln.para, []).append(ln)
+    by_pid = _aligned(by_pid, elements)
     part_of_pid: dict[int, int] = {}
     last_part = 0
     for pid in range(1, len(elements) + 1):
@@ -315,6 +316,34 @@ def _from_docx(doc: Document, data: bytes, name: str, legacy_encoding: str | Non
     qr = _docx_qr(document, elements, part_of_pid)
     images = sum(1 for _ in document.element.body.iter(f"{{{_A}}}blip"))
     return Source(name, "docx", paras, tables, qr, images)
+
+
+def _squeezed(text: str) -> str:
+    return "".join(nfc(text).casefold().split())
+
+
+def _aligned(by_pid: dict[object, list[Line]], elements: list[Any]) -> dict[object, list[Line]]:
+    """The checker's lines keyed by the 1-based index of their ``w:p`` in ``elements``.
+
+    The checker numbers paragraphs in the order this module walks them; should that ever
+    differ, each paragraph's lines are matched to the next element holding their text.
+    """
+    texts = ["".join(_squeezed(t.text or "") for t in p.iter(q("t"))) for p in elements]
+
+    def holds(index: int, lines: list[Line]) -> bool:
+        return 0 <= index < len(texts) and all(_squeezed(ln.text) in texts[index] for ln in lines)
+
+    if all(isinstance(pid, int) and holds(pid - 1, lines) for pid, lines in by_pid.items()):
+        return by_pid
+    out: dict[object, list[Line]] = {}
+    at = 0
+    for lines in sorted(by_pid.values(), key=lambda ls: ls[0].order):
+        k = next((i for i in range(at, len(texts)) if holds(i, lines)), None)
+        if k is None:
+            continue
+        out.setdefault(k + 1, []).extend(lines)
+        at = k + 1
+    return out
 
 
 def _breaks(p: Any) -> bool:
