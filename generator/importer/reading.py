@@ -221,7 +221,8 @@ def _from_docx(doc: Document, data: bytes, name: str, legacy_encoding: str | Non
     table_els: list[Any] = []
     _walk_paragraphs(document.element.body, elements, table_els)
     numbering = _Numbering(document)
-    plan_tables = {i + 1: t for i, t in enumerate(table_els) if _is_plan_table(t, legacy_encoding)}
+    # Keyed by the id of the element proxies table_els keeps alive (lxml hands back the same one).
+    plan_tables = {id(t): t for t in table_els if _is_plan_table(t, legacy_encoding)}
     paras: list[Para] = []
     tables: list[PlanTable] = []
     seen_tables: set[int] = set()
@@ -242,10 +243,10 @@ def _from_docx(doc: Document, data: bytes, name: str, legacy_encoding: str | Non
     for pid, p in enumerate(elements, start=1):
         lines = by_pid.get(pid, [])
         part = part_of_pid[pid]
-        cell = lines[0].cell if lines else None
-        tid = cell[0] if isinstance(cell, tuple) else None
-        if tid in plan_tables:
-            if tid not in seen_tables:
+        cell = True if any(True for _ in p.iterancestors(q("tc"))) else None  # in a table cell
+        tid = next((id(t) for t in p.iterancestors(q("tbl")) if id(t) in plan_tables), None)
+        if tid is not None:
+            if tid not in seen_tables and lines:
                 seen_tables.add(tid)
                 tables.append(PlanTable(part, _table_rows(plan_tables[tid]), (lines[0].order,)))
             continue
