@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator import load_dispatch
-from generator.model import Dispatch
+from generator.input.model import Dispatch
 
 #: Fields the page does not show: they cannot come back from a rendered file.
 NOT_PRINTED = {"per_province", "templates"}
@@ -68,10 +68,10 @@ def variants(example, second):
 
 def _render(model: Dispatch, fmt: str) -> bytes:
     if fmt == "pdf":
-        from generator.pdf_render import pdf_bytes
+        from generator.render.pdf import pdf_bytes
 
         return pdf_bytes(model)
-    from generator.docx_render import docx_bytes
+    from generator.render.docx import docx_bytes
 
     return docx_bytes(model)
 
@@ -137,9 +137,9 @@ def test_plan_goes_to_a_csv_with_merged_dates_shared(example, tmp_path):
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
 def test_a_per_province_copy_imports_as_a_dispatch_to_that_province(fmt, example, tmp_path):
-    from generator.copies import plan_copies
-    from generator.docx_render import docx_bytes
-    from generator.pdf_render import pdf_bytes
+    from generator.batch.copies import plan_copies
+    from generator.render.docx import docx_bytes
+    from generator.render.pdf import pdf_bytes
 
     render = docx_bytes if fmt == "docx" else pdf_bytes
     copy = next(c for c in plan_copies(example) if c.province.name == "Sơn La")

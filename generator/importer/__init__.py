@@ -14,6 +14,6 @@ was left over, and a CSV per plan table.
 
 from __future__ import annotations
 
-from .run import Imported, ImportResult, import_file, import_text
+from generator.importer.run import Imported, ImportResult, import_file, import_text
 
 __all__ = ["ImportResult", "Imported", "import_file", "import_text"]

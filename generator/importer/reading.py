@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..check.doc import CheckReadError, Document, Line
-from ..errors import InputError
-from ..i18n import _
-from ..vietnamese import nfc
+from generator.check.doc import CheckReadError, Document, Line
+from generator.errors import InputError
+from generator.i18n import _
+from generator.vietnamese import nfc
 
 __all__ = ["MAX_IMPORT_BYTES", "Para", "PlanTable", "Source", "read_source"]
 
@@ -95,7 +95,7 @@ class Source:
 
 def read_source(path: Path, legacy_encoding: str | None = None) -> Source:
     """Read ``path`` (.docx, .doc or .pdf) into paragraphs, plan tables and QR codes."""
-    from ..check import read_document
+    from generator.check import read_document
 
     try:
         size = path.stat().st_size
@@ -357,7 +357,7 @@ def _breaks(p: Any) -> bool:
 
 def _reassign_parts(source: Source) -> None:
     """Parts found again once legacy text is converted ("Phụ lục" could not be read before)."""
-    from ..check.pdf_reader import ANNEX_START
+    from generator.check.pdf_reader import ANNEX_START
 
     body = sorted((p for p in source.paras if p.area == "body"), key=lambda p: p.key)
     part = 0
@@ -497,7 +497,7 @@ def _is_plan_table(tbl: Any, legacy_encoding: str | None = None) -> bool:
         return False
     header = [" ".join("".join(t.text or "" for t in tc.iter(q("t"))).split()) for tc in rows[0].findall(q("tc"))]
     if legacy_encoding:
-        from .. import legacy
+        from generator.input import legacy
 
         header = [legacy.convert(h, legacy_encoding) for h in header]
     header = [nfc(h).casefold() for h in header]
@@ -639,7 +639,7 @@ def _labels_joined(lines: list[Line]) -> list[Line]:
 
 
 def _would_not_fit(last: Line, ln: Line, right: float) -> bool:
-    from ..fonts import text_width_mm
+    from generator.render.fonts import text_width_mm
 
     word = ln.text.split()[0] if ln.text.split() else ""
     try:
@@ -723,7 +723,7 @@ def _pdf_paragraphs(doc: Document, lines: list[Line]) -> list[Para]:
 # --- legacy encodings -----------------------------------------------------------------------
 
 def _convert_legacy(source: Source, encoding: str) -> None:
-    from .. import legacy
+    from generator.input import legacy
 
     def fix(text: str, fonts: frozenset[str]) -> str:
         font = next((f for f in fonts if legacy.encoding_of_font(f)), None)

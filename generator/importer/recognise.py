@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..i18n import _
-from ..vietnamese import nfc
-from .reading import Para, PlanTable, Source
+from generator.i18n import _
+from generator.vietnamese import nfc
+from generator.importer.reading import Para, PlanTable, Source
 
 __all__ = ["Recognised", "recognise"]
 
@@ -250,8 +250,8 @@ def _marks(text: str) -> list[str] | None:
 def _broken_by_hand(lines: list[str], size: float | None) -> bool:
     """Lines of a PDF's agency name that a break typed by hand ended: the next word would
     have fitted in the header's left column."""
-    from ..fonts import text_width_mm
-    from ..measures import PAGE
+    from generator.render.fonts import text_width_mm
+    from generator.render.measures import PAGE
 
     column = PAGE.text_width * PAGE.header_split
     for line, after in zip(lines, lines[1:], strict=False):

@@ -7,11 +7,11 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import CongVanError, InputError
-from ..i18n import _
-from .reading import read_source
-from .recognise import Recognised, recognise
-from .writing import plan_csv, yaml_text
+from generator.errors import CongVanError, InputError
+from generator.i18n import _
+from generator.importer.reading import read_source
+from generator.importer.recognise import Recognised, recognise
+from generator.importer.writing import plan_csv, yaml_text
 
 __all__ = ["ImportResult", "Imported", "import_file", "import_text"]
 
@@ -84,7 +84,7 @@ class Imported:
 
 def import_file(path: Path, out: Path | None = None, *, legacy_encoding: str | None = None) -> ImportResult:
     """Import ``path`` into ``out`` (default: next to it, as ``<name>.yaml``) and its plan CSVs."""
-    from ..atomic import atomic_write_bytes, write_error
+    from generator.atomic import atomic_write_bytes, write_error
 
     path = Path(path)
     out = Path(out) if out is not None else path.with_suffix(".yaml")
@@ -101,7 +101,7 @@ def import_file(path: Path, out: Path | None = None, *, legacy_encoding: str | N
 
 def import_text(path: Path, out: Path, *, legacy_encoding: str | None = None) -> Imported:
     """Import ``path`` as the dispatch ``out`` would be, writing nothing."""
-    from ..loader import load_dispatch
+    from generator.input.loader import load_dispatch
 
     path = Path(path)
     if not path.is_file():
@@ -115,7 +115,7 @@ def import_text(path: Path, out: Path, *, legacy_encoding: str | None = None) ->
             "Word file it was printed from, or type the dispatch in.", file=path)])
     r = recognise(source)
     if not legacy_encoding:
-        from ..legacy import encoding_of_font
+        from generator.input.legacy import encoding_of_font
 
         found = {encoding_of_font(f) for p in source.paras for f in p.fonts} - {None}
         for encoding in sorted(found):
@@ -147,7 +147,7 @@ def import_text(path: Path, out: Path, *, legacy_encoding: str | None = None) ->
                 str(Path(tmp)) + "/", "" if str(out.parent) == "." else str(out.parent) + "/")
         else:
             if model.plan is not None:
-                from ..copies import reference_date
+                from generator.batch.copies import reference_date
 
                 r.recognised.append(_("provinces of the plan: all {count} found in the registry on {date}",
                                       count=model.plan.province_count, date=f"{reference_date(model):%d/%m/%Y}"))

@@ -11,8 +11,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import FoldedScalarString
 
-from ..i18n import _
-from .recognise import Recognised
+from generator.i18n import _
+from generator.importer.recognise import Recognised
 
 __all__ = ["plan_csv", "yaml_text"]
 
