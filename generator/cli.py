@@ -308,10 +308,15 @@ def _with_progress(work, _clusters: int, model) -> object:  # type: ignore[no-un
 
 @cli.command()
 def schema() -> None:
-    """Print the JSON Schema of the dispatch YAML, for editors to validate and complete it."""
-    from .model import Dispatch
+    """Print the JSON Schema of the dispatch YAML as you write it, for editors to check and complete it.
 
-    click.echo(json.dumps(Dispatch.model_json_schema(), ensure_ascii=False, indent=2))
+    Save it beside your YAML (congvan schema > congvan.schema.json) and put this line at the
+    top of the YAML for VS Code's YAML extension:
+    # yaml-language-server: $schema=congvan.schema.json
+    """
+    from .schema import input_schema
+
+    click.echo(json.dumps(input_schema(), ensure_ascii=False, indent=2))
 
 
 @cli.command()
