@@ -499,13 +499,26 @@ def _output_bytes(view: DispatchView, o: Output, *, author: str, when: dt.dateti
     return docx_from_view(view, author=author, when=when, templates=templates, annexes_only=o.annexes_only)
 
 
-def report_text(result: BatchResult) -> str:
-    """The change report as a clerk reads it."""
+def report_text(result: BatchResult, detail: str = "all") -> str:
+    """The change report as a clerk reads it.
+
+    ``detail``: "all" lists every file written (report.txt); "changes", for the terminal,
+    says how many files are new instead of listing them when every file written is new
+    (a first run: about 130 lines otherwise); "summary" is the last line alone (``--quiet``).
+    A dry run says what it would write.
+    """
+    if detail == "summary":
+        return result.summary() + "\n"
     lines = [_("Schedule changes:")] + [f"  {c}" for c in result.plan_changes or [_("none")]]
-    if result.written:
-        lines += [_("Written:")] + [f"  {n} ({_why(why)})" for n, why in result.written]
+    if detail == "changes" and result.written and all(why == "new" for _n, why in result.written):
+        count = len(result.written)
+        lines += [_("New files, would be written: {count}", count=count) if result.dry_run
+                  else _("New files, written: {count} (listed in report.txt)", count=count)]
+    elif result.written:
+        lines += [_("Would write:") if result.dry_run else _("Written:")]
+        lines += [f"  {n} ({_why(why)})" for n, why in result.written]
     else:
-        lines += [_("Written: none")]
+        lines += [_("Would write: none") if result.dry_run else _("Written: none")]
     lines += [_("Archived:")] + [f"  {n} -> {ARCHIVE}/" for n in result.archived] if result.archived else []
     lines.append(result.summary())
     return "\n".join(lines) + "\n"

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import copies, fonts, legacy, schedule
 from .errors import InputError
-from .i18n import N_, _, translate
+from .i18n import N_, _, os_reason, translate
 from .model import Dispatch
 
 __all__ = ["load_dispatch", "parse_dispatch"]
@@ -43,7 +43,7 @@ def load_dispatch(path: str | Path, *, legacy_encoding: str | None = None) -> Di
             file=str(path),
         ) from None
     except OSError as exc:
-        raise InputError([f"{path}: " + _("cannot be read: {error}.", error=exc.strerror)], file=str(path)) from None
+        raise InputError([f"{path}: " + _("cannot be read: {error}.", error=os_reason(exc))], file=str(path)) from None
     return parse_dispatch(text, source=path, legacy_encoding=legacy_encoding)
 
 
