@@ -440,6 +440,24 @@ def validate(dispatch: Path, legacy_encoding: str | None = None) -> None:
     click.echo(_("{file}: OK", file=dispatch))
 
 
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path), default=Path("."), required=False)
+def init(folder: Path) -> None:
+    """Start a dispatch of your own in FOLDER (default: this folder).
+
+    Writes cong-van.yaml (the example dispatch with comments, to edit), ke-hoach.csv (its
+    plan table, for Excel) and congvan.schema.json (for VS Code to check and complete the
+    YAML). Never overwrites a file.
+    """
+    from .starter import YAML_NAME, write_starter
+
+    for path in write_starter(folder):
+        click.echo(_("wrote {path}", path=path))
+    yaml = folder / YAML_NAME
+    click.echo(_("Next: edit {yaml}, then check it with `congvan validate {yaml}` and make the files with "
+                 "`congvan render {yaml}`.", yaml=yaml))
+
+
 from .check.cli import check_command  # noqa: E402  (registered last; imports only click)
 
 cli.add_command(check_command)
