@@ -505,15 +505,14 @@ def report_text(result: BatchResult, detail: str = "all") -> str:
     ``detail``: "all" lists every file written (report.txt); "changes", for the terminal,
     says how many files are new instead of listing them when every file written is new
     (a first run: about 130 lines otherwise); "summary" is the last line alone (``--quiet``).
-    A dry run says what it would write.
+    A dry run lists what it would write, however many: that is what it is asked for.
     """
     if detail == "summary":
         return result.summary() + "\n"
     lines = [_("Schedule changes:")] + [f"  {c}" for c in result.plan_changes or [_("none")]]
-    if detail == "changes" and result.written and all(why == "new" for _n, why in result.written):
-        count = len(result.written)
-        lines += [_("New files, would be written: {count}", count=count) if result.dry_run
-                  else _("New files, written: {count} (listed in report.txt)", count=count)]
+    if (detail == "changes" and not result.dry_run and result.written
+            and all(why == "new" for _n, why in result.written)):
+        lines += [_("New files, written: {count} (listed in report.txt)", count=len(result.written))]
     elif result.written:
         lines += [_("Would write:") if result.dry_run else _("Written:")]
         lines += [f"  {n} ({_why(why)})" for n, why in result.written]
