@@ -75,3 +75,22 @@ def test_installed_wheel_starts_a_dispatch_with_init(wheel, tmp_path):
                              text=True)
         assert run.returncode == 0, run.stderr
     assert (tmp_path / "moi" / "ke-hoach.csv").read_bytes() == (EXAMPLE.parent / "ke-hoach.csv").read_bytes()
+
+
+def test_wheel_metadata_names_version_licence_and_shows_no_repository_picture(wheel):
+    from email.parser import Parser
+
+    from generator import __version__
+
+    archive = zipfile.ZipFile(wheel)
+    (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+    meta = Parser().parsestr(archive.read(name).decode("utf-8"))
+    assert meta["Version"] == __version__  # one source: generator/__init__.py
+    assert meta["License-Expression"] == "MIT"
+    assert "LICENSE" in meta.get_all("License-File")
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in archive.namelist())
+    assert meta["Author"] and len(meta.get_all("Classifier")) >= 8
+    description = meta.get_payload()
+    assert description.startswith("# congvan") and "## Quick start" in description
+    assert "](docs/" not in description  # a relative picture would be broken on a package page
+    assert not any(d.startswith("viparse") for d in meta.get_all("Requires-Dist"))
