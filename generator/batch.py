@@ -443,12 +443,16 @@ START_METHOD_ENV = "CONGVAN_START_METHOD"
 
 def _context() -> Any:
     """How workers start: ``fork`` where the system has it (they inherit the loaded
-    renderers), ``spawn`` elsewhere (Windows) or when :data:`START_METHOD_ENV` says so."""
+    renderers), ``spawn`` elsewhere (Windows), on macOS (where Python itself no longer
+    forks: the system's libraries are not safe after a fork), or when
+    :data:`START_METHOD_ENV` says so."""
     import multiprocessing
+    import sys
 
     wanted = os.environ.get(START_METHOD_ENV, "").strip().lower()
     methods = multiprocessing.get_all_start_methods()
-    method = wanted if wanted in methods else ("fork" if "fork" in methods else "spawn")
+    can_fork = "fork" in methods and sys.platform != "darwin"
+    method = wanted if wanted in methods else ("fork" if can_fork else "spawn")
     return multiprocessing.get_context(method)
 
 

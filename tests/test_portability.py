@@ -57,7 +57,10 @@ def test_workers_spawn_where_the_system_cannot_fork(monkeypatch):
     monkeypatch.delenv("CONGVAN_START_METHOD", raising=False)
     assert batch._context().get_start_method() == "fork"
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
-    assert batch._context().get_start_method() == "spawn"
+    assert batch._context().get_start_method() == "spawn"  # Windows
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["fork", "spawn", "forkserver"])
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert batch._context().get_start_method() == "spawn"  # macOS
 
 
 def test_every_module_imports_without_fcntl():
