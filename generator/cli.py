@@ -18,7 +18,7 @@ import click
 
 from . import __version__
 from .errors import CongVanError
-from .i18n import LANGUAGES, _, set_language, translate, use_catalogue_in_click
+from .i18n import LANGUAGES, N_, _, set_language, translate, use_catalogue_in_click
 
 FORMATS = ("pdf", "docx")
 
@@ -119,6 +119,10 @@ def _language_in(args: list[str]) -> str | None:
     return None
 
 
+#: What ``--help`` shows for a value of these types, in place of click's English names.
+_TYPE_NAMES = {"text": N_("text"), "integer": N_("integer"), "integer range": N_("integer"),
+               "float": N_("number"), "float range": N_("number")}
+
 #: The English help texts, kept where they are replaced by their translations.
 _ENGLISH: dict[tuple[int, str], str] = {}
 
@@ -143,6 +147,11 @@ def _localise(command: click.Command, ctx: click.Context) -> None:
     for param in command.params:
         if getattr(param, "help", None):
             _shown(param, "help")
+        if isinstance(param, click.Option) and not param.is_flag and param.type.name in _TYPE_NAMES:
+            key = (id(param), "metavar")
+            _ENGLISH.setdefault(key, param.metavar)
+            if _ENGLISH[key] is None:  # click would show the type's English name: TEXT, INTEGER RANGE
+                param.metavar = translate(_TYPE_NAMES[param.type.name]).upper()
     help_option = command.get_help_option(ctx)
     if help_option is not None:  # made by click, cached on first use, in whatever language was current
         help_option.help = translate("Show this message and exit.")

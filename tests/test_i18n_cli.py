@@ -71,7 +71,7 @@ def test_help_is_in_vietnamese(command):
     assert out.startswith("Cách dùng: congvan") and "Tùy chọn:" in out
     assert "Hiện hướng dẫn này rồi thoát." in out and "--lang" in out
     for english in ("Usage:", "Options:", "Show this message", "Commands:", "[default:", "Language of messages",
-                    "[OPTIONS]", "required"):
+                    "[OPTIONS]", "required", " TEXT ", "INTEGER", "FLOAT", " PATH ", "DIRECTORY"):
         assert english not in out, english
 
 
