@@ -92,5 +92,9 @@ def test_wheel_metadata_names_version_licence_and_shows_no_repository_picture(wh
     assert meta["Author"] and len(meta.get_all("Classifier")) >= 8
     description = meta.get_payload()
     assert description.startswith("# congvan") and "## Quick start" in description
-    assert "](docs/" not in description  # a relative picture would be broken on a package page
+    import re
+
+    # a picture or link by a path in the repository would be broken on a package page
+    assert not re.findall(r"\]\((?!https?:|#)[^)]*\)", description)
+    assert "[`generator/locale/vi.po`]" not in description and "`generator/locale/vi.po`" in description
     assert not any(d.startswith("viparse") for d in meta.get_all("Requires-Dist"))
