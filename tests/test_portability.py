@@ -104,3 +104,17 @@ def test_a_lock_path_that_is_not_a_plain_file_is_refused_and_never_followed(smal
     assert precious.stat().st_mtime_ns == before.st_mtime_ns
     assert not (tmp_path / "khong-co.txt").exists()
     assert not list(out.glob("*.pdf"))
+
+
+def test_the_font_cache_folder_is_found_without_user_ids(monkeypatch, tmp_path):
+    """Windows has no os.getuid: the prepared faces still get a folder of the user's."""
+    from generator import fonts
+
+    monkeypatch.delattr(os, "getuid")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    fonts._prepared_folder.cache_clear()
+    try:
+        folder = fonts._prepared_folder()
+    finally:
+        fonts._prepared_folder.cache_clear()
+    assert folder.parent == tmp_path / "cache" / "congvan" and folder.is_dir()
