@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .errors import InputError
-from .i18n import _
+from generator.errors import InputError
+from generator.i18n import _
 
 __all__ = ["YAML_NAME", "write_starter"]
 
@@ -36,8 +36,8 @@ _HEADER = """\
 def starter_yaml() -> str:
     """The starting YAML: the schema line, a header saying what to do, then the example
     (without its own opening comment, which describes the example)."""
-    from .resources import EXAMPLE_DIR
-    from .schema import SCHEMA_FILE
+    from generator.resources import EXAMPLE_DIR
+    from generator.input.schema import SCHEMA_FILE
 
     text = (EXAMPLE_DIR / YAML_NAME).read_text(encoding="utf-8")
     lines = text.splitlines(keepends=True)
@@ -52,9 +52,9 @@ def write_starter(folder: Path) -> list[Path]:
 
     Refuses, before writing anything, when one of the files is already there.
     """
-    from .atomic import atomic_write_bytes
-    from .resources import EXAMPLE_DIR
-    from .schema import SCHEMA_FILE, input_schema
+    from generator.atomic import atomic_write_bytes
+    from generator.resources import EXAMPLE_DIR
+    from generator.input.schema import SCHEMA_FILE, input_schema
 
     files = {
         YAML_NAME: starter_yaml().encode("utf-8"),

@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import EXAMPLE, ROOT
 
-from generator import batch, load_dispatch
+from generator import load_dispatch
+from generator.batch import run as batch
 from generator.cli import cli
 
 
@@ -71,7 +72,7 @@ def test_every_module_imports_without_fcntl():
         "names = [m.name for m in pkgutil.walk_packages(generator.__path__, 'generator.') if not m.name.endswith('__main__')]\n"
         "for name in names:\n"
         "    importlib.import_module(name)\n"
-        "assert 'generator.locking' in names and 'generator.cli' in names\n"
+        "assert 'generator.batch.locking' in names and 'generator.cli' in names\n"
         "print(len(names))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
@@ -108,7 +109,7 @@ def test_a_lock_path_that_is_not_a_plain_file_is_refused_and_never_followed(smal
 
 def test_the_font_cache_folder_is_found_without_user_ids(monkeypatch, tmp_path):
     """Windows has no os.getuid: the prepared faces still get a folder of the user's."""
-    from generator import fonts
+    from generator.render import fonts
 
     monkeypatch.delattr(os, "getuid")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))

@@ -21,7 +21,7 @@ def _has(owner, name, library, user):
     return getattr(owner, name)
 
 
-# --- WeasyPrint and pydyf (generator/pdf_reuse.py) ----------------------------------------
+# --- WeasyPrint and pydyf (generator/render/pdf_reuse.py) ----------------------------------------
 
 def test_weasyprint_builds_the_font_dictionary_in_a_module_function_congvan_can_replace():
     import weasyprint.pdf as wp_pdf
@@ -36,8 +36,8 @@ def test_weasyprint_fonts_have_what_the_replay_reads(example):
     one gone would silently turn the replay off (a font not "replayable")."""
     import weasyprint.pdf as wp_pdf
 
-    from generator import pdf_reuse
-    from generator.pdf_render import pdf_bytes
+    from generator.render import pdf_reuse
+    from generator.render.pdf import pdf_bytes
 
     pdf_bytes(example)  # installs the hooks
     seen = []
@@ -89,7 +89,7 @@ def test_pydyf_objects_are_numbered_and_give_their_bytes():
     assert pydyf.Dictionary({"F1": b"5 0 R"}).data == b"<</F1 5 0 R>>", _changed("pydyf", "Dictionary.data", user)
 
 
-# --- python-docx (generator/reproducible.py, docx_render.py, ooxml.py, check/) -------------
+# --- python-docx (generator/render/reproducible.py, docx_render.py, ooxml.py, check/) -------------
 
 @pytest.mark.parametrize("step", ["_write_content_types_stream", "_write_pkg_rels", "_write_parts"])
 def test_python_docx_package_writer_writes_in_steps(step):

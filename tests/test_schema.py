@@ -89,7 +89,7 @@ def _model_fields(model, seen=None):
 
 
 def test_every_field_of_the_model_is_in_the_schema(validator):
-    from generator.model import Dispatch
+    from generator.input.model import Dispatch
 
     def names(node):
         found = set()

@@ -5,7 +5,7 @@ Latin-1 ones: a TCVN3 file holds "Céng hoµ x· héi chñ nghÜa ViÖt Nam", a 
 "Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam". Pasted into YAML or kept in an Excel
 schedule, that text would print as it is. This module finds it and, when the user names
 the encoding (``--legacy-encoding tcvn3|vni``), converts it with the tables of
-``generator/data/legacy-encodings.json`` (taken from viparse, MIT, with its source).
+``generator/input/data/legacy-encodings.json`` (taken from viparse, MIT, with its source).
 
 **Detection scores words, not characters.** Every legacy letter is also a Latin-1
 character, and many (à á â ã è é ê ì í ò ó ô õ ù ú ý) are Vietnamese letters too, so a
@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .i18n import _
+from generator.i18n import _
 
 __all__ = ["ENCODINGS", "Detection", "convert", "detect", "encoding_of_font", "fix_tree"]
 
@@ -125,7 +125,7 @@ def _capital_inside(word: str) -> bool:
 
 @functools.cache
 def _tables() -> dict[str, dict[str, tuple[tuple[str, str], ...]]]:
-    """The conversion tables of ``generator/data/legacy-encodings.json`` (from viparse,
+    """The conversion tables of ``generator/input/data/legacy-encodings.json`` (from viparse,
     MIT; see the file), by encoding, then by the first character of each sequence."""
     import json
     from pathlib import Path

@@ -1,6 +1,6 @@
 """The JSON Schema of a dispatch's YAML as a person writes it (``congvan schema``).
 
-:class:`generator.model.Dispatch` describes the dispatch *after* loading: a plan's
+:class:`generator.input.model.Dispatch` describes the dispatch *after* loading: a plan's
 clusters already read from its CSV/XLSX file, dates as date objects. Editors see the
 file as written: ``plan: {file: ke-hoach.csv}``, ``date: 2025-03-05`` (text to an
 editor), ``date: 2022`` for a draft, ``prefix: kt``, ``urgency: khẩn``. This schema
@@ -38,7 +38,7 @@ def _ci(word: str) -> str:
 
 def _text(description: str, *, examples: list[str] | None = None, max_length: int | None = None) -> dict[str, Any]:
     """A text a reader sees: at least one visible character, at most one field's length."""
-    from .model import MAX_TEXT
+    from generator.input.model import MAX_TEXT
 
     schema: dict[str, Any] = {"type": "string", "minLength": 1, "maxLength": max_length or MAX_TEXT,
                               "pattern": _TEXT_PATTERN, "description": description}
@@ -49,7 +49,7 @@ def _text(description: str, *, examples: list[str] | None = None, max_length: in
 
 def _list(items: dict[str, Any], description: str, *, min_items: int = 0, max_items: int | None = None,
           examples: list[Any] | None = None) -> dict[str, Any]:
-    from .model import MAX_ITEMS
+    from generator.input.model import MAX_ITEMS
 
     schema: dict[str, Any] = {"type": "array", "items": items, "maxItems": max_items or MAX_ITEMS,
                               "description": description}
@@ -88,7 +88,7 @@ def _date(description: str, example: str) -> dict[str, Any]:
 
 def input_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a dispatch's YAML file as written."""
-    from .model import MAX_ITEMS_OF
+    from generator.input.model import MAX_ITEMS_OF
 
     issue_date = {
         "description": "Ngày ban hành (ô 4). Viết đủ ngày dạng NĂM-THÁNG-NGÀY (2025-03-05); bản dự thảo chỉ "
