@@ -28,7 +28,7 @@ import tempfile
 from pathlib import Path
 
 from generator.errors import RenderError
-from generator.i18n import _
+from generator.i18n import _, os_reason
 
 __all__ = ["atomic_write_bytes", "remove_stale_temporaries", "write_cache_bytes", "write_error"]
 
@@ -56,10 +56,10 @@ def write_error(path: Path, exc: OSError, *, folder: bool = False) -> RenderErro
     if folder or exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EEXIST):
         return RenderError(_(
             "cannot write to {folder}: {reason}. Choose another --out folder; nothing was changed.",
-            folder=path if folder else path.parent, reason=exc.strerror or exc,
+            folder=path if folder else path.parent, reason=os_reason(exc),
         ))
     return RenderError(_(
-        "cannot write {file}: {reason}. Nothing was changed.", file=path, reason=exc.strerror or exc,
+        "cannot write {file}: {reason}. Nothing was changed.", file=path, reason=os_reason(exc),
     ))
 
 

@@ -9,6 +9,7 @@ never shows a traceback.
 
 from __future__ import annotations
 
+import inspect
 import json
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,11 @@ import click
 
 from generator import __version__
 from generator.errors import CongVanError
-from generator.i18n import LANGUAGES, _, set_language
+from generator.i18n import LANGUAGES, N_, _, set_language, translate, use_catalogue_in_click
 
 FORMATS = ("pdf", "docx")
+
+use_catalogue_in_click()  # click's own messages ("Usage:", "No such option", …) from vi.po too
 
 
 def _formats(ctx: click.Context, param: click.Parameter, value: str) -> list[str]:
@@ -47,6 +50,21 @@ def _legacy_option(command):  # type: ignore[no-untyped-def]
         help="Convert text pasted from old files in this encoding: tcvn3 (ABC, .VnTime fonts) or "
         "vni (VNI-Windows, VNI-Times fonts). Only text found to be in it is converted.",
     )(command)
+
+
+def _quiet_option(command):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--quiet", "-q", "quiet", is_flag=True,
+        help="Print the summary only. Without it: the summary and the files that changed "
+        "(every file is listed in report.txt).",
+    )(command)
+
+
+def _report(result, quiet: bool) -> str:  # type: ignore[no-untyped-def]
+    """The batch's report for the terminal: the summary alone with --quiet."""
+    from generator.batch.run import report_text
+
+    return report_text(result, detail="summary" if quiet else "changes")
 
 
 def _load_checked(dispatch: Path, legacy_encoding: str | None = None):  # type: ignore[no-untyped-def]
@@ -84,7 +102,93 @@ class _UserError(click.ClickException):
         click.echo(_("Error: {message}", message=self.format_message()), file=file, err=file is None)
 
 
+def _language_in(args: list[str]) -> str | None:
+    """The language a ``--lang`` anywhere on the command line asks for (before or after
+    the command), read before click parses, so that help and click's own messages come
+    in it too."""
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            value = args[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        else:
+            continue
+        return value.lower() if value.lower() in LANGUAGES else None
+    return None
+
+
+#: What ``--help`` shows for a value of these types, in place of click's English names.
+_TYPE_NAMES = {"text": N_("text"), "integer": N_("integer"), "integer range": N_("integer"),
+               "float": N_("number"), "float range": N_("number")}
+
+#: The English help texts, kept where they are replaced by their translations.
+_ENGLISH: dict[tuple[int, str], str] = {}
+
+
+def _shown(obj: object, attribute: str) -> None:
+    """Set ``obj.attribute`` (a help text, a metavar) to its translation, from the English."""
+    key = (id(obj), attribute)
+    if key not in _ENGLISH:
+        value = getattr(obj, attribute)
+        _ENGLISH[key] = inspect.cleandoc(value) if isinstance(value, str) and attribute == "help" else value
+    english = _ENGLISH[key]
+    if isinstance(english, str) and english:
+        setattr(obj, attribute, translate(english))
+
+
+def _localise(command: click.Command, ctx: click.Context) -> None:
+    """Put the help of ``command`` and its subcommands in the current language: texts are
+    written in English in the code, and translated in ``vi.po`` like every message."""
+    for attribute in ("help", "short_help", "epilog", "options_metavar", "subcommand_metavar"):
+        if hasattr(command, attribute):
+            _shown(command, attribute)
+    for param in command.params:
+        if getattr(param, "help", None):
+            _shown(param, "help")
+        if isinstance(param, click.Option) and not param.is_flag and param.type.name in _TYPE_NAMES:
+            key = (id(param), "metavar")
+            _ENGLISH.setdefault(key, param.metavar)
+            if _ENGLISH[key] is None:  # click would show the type's English name: TEXT, INTEGER RANGE
+                param.metavar = translate(_TYPE_NAMES[param.type.name]).upper()
+    help_option = command.get_help_option(ctx)
+    if help_option is not None:  # made by click, cached on first use, in whatever language was current
+        help_option.help = translate("Show this message and exit.")
+    for sub in getattr(command, "commands", {}).values():
+        _localise(sub, ctx)
+
+
+def _set_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        set_language(value.lower())
+
+
+def _lang_option() -> click.Option:
+    return click.Option(
+        ["--lang"], type=click.Choice(LANGUAGES, case_sensitive=False), default=None, expose_value=False,
+        is_eager=True, callback=_set_lang, help="Language of messages: vi (Vietnamese, the default) or en (English).",
+    )
+
+
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(_("{prog}, version {version}", prog="congvan", version=__version__))
+        ctx.exit()
+
+
 class _Group(click.Group):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        set_language(_language_in(args))
+        _localise(self, ctx)
+        return super().parse_args(ctx, args)
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        """Every command takes ``--lang`` too (``congvan validate x.yaml --lang en``)."""
+        if not any("--lang" in p.opts for p in cmd.params):
+            cmd.params.append(_lang_option())
+        super().add_command(cmd, name)
+
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
@@ -93,14 +197,16 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="congvan")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_show_version,
+              help="Show the version and exit.")
 @click.option(
-    "--lang", type=click.Choice(LANGUAGES, case_sensitive=False), default=None, envvar="CONGVAN_LANG",
+    "--lang", type=click.Choice(LANGUAGES, case_sensitive=False), default=None,  # else CONGVAN_LANG, else vi
     help="Language of messages: vi (Vietnamese, the default) or en (English).",
 )
 def cli(lang: str | None) -> None:
     """Lay out Vietnamese official dispatches (công văn) per Decree 30/2020, as DOCX and PDF."""
-    set_language(lang)
+    if lang is not None:
+        set_language(lang.lower())
 
 
 @cli.command()
@@ -166,8 +272,10 @@ def _default_jobs() -> int:
 @click.option("--dry-run", is_flag=True, help="Say what would be written and why; write nothing.")
 @_templates_option
 @_legacy_option
+@_quiet_option
 def batch(dispatch: Path, per_province: bool, formats: list[str], jobs: int | None,
-          out_dir: Path | None, dry_run: bool, templates: Path | None, legacy_encoding: str | None = None) -> None:
+          out_dir: Path | None, dry_run: bool, templates: Path | None, legacy_encoding: str | None = None,
+          quiet: bool = False) -> None:
     """Make one copy of DISPATCH.yaml per province of its plan, each addressed to it.
 
     Files are named <code>-<name>.pdf (24-bac-giang.pdf). Run again after editing the
@@ -177,14 +285,14 @@ def batch(dispatch: Path, per_province: bool, formats: list[str], jobs: int | No
     """
     if not per_province:
         raise click.UsageError(_("say --per-province: one copy per province is the batch this makes."))
-    from generator.batch.run import report_text, run_batch
+    from generator.batch.run import run_batch
 
     model = _load(dispatch, templates, legacy_encoding)
     folder = out_dir or Path("output") / dispatch.stem
     result = _with_progress(lambda progress: run_batch(
         model, folder, formats=formats, jobs=jobs or _default_jobs(), dry_run=dry_run,
-        progress=progress), len(model.plan.clusters) if model.plan else 0, model)
-    click.echo(report_text(result), nl=False)
+        progress=progress), len(model.plan.clusters) if model.plan else 0, model, quiet)
+    click.echo(_report(result, quiet), nl=False)
 
 
 @cli.command(name="print")
@@ -202,8 +310,10 @@ def batch(dispatch: Path, per_province: bool, formats: list[str], jobs: int | No
               help="The batch folder. [default: output/<dispatch name>]")
 @_templates_option
 @_legacy_option
+@_quiet_option
 def print_(dispatch: Path, formats: list[str], index: bool, annex_only: bool, copies: int | None,
-           jobs: int | None, out_dir: Path | None, templates: Path | None, legacy_encoding: str | None = None) -> None:
+           jobs: int | None, out_dir: Path | None, templates: Path | None, legacy_encoding: str | None = None,
+           quiet: bool = False) -> None:
     """Build one print-ready file of all copies of DISPATCH.yaml, safe for duplex printers.
 
     First brings the per-province copies up to date (as `congvan batch --per-province`),
@@ -214,15 +324,15 @@ def print_(dispatch: Path, formats: list[str], index: bool, annex_only: bool, co
     """
     if annex_only != (copies is not None):
         raise click.UsageError(_("--annex-only and --copies N go together."))
-    from generator.batch.run import report_text, run_batch, run_print
+    from generator.batch.run import run_batch, run_print
 
     model = _load(dispatch, templates, legacy_encoding)
     folder = out_dir or Path("output") / dispatch.stem
     needed = ["pdf"] if annex_only else formats
     jobs = jobs or _default_jobs()
     result = _with_progress(lambda progress: run_batch(
-        model, folder, formats=needed, jobs=jobs, progress=progress), 0, model)
-    click.echo(report_text(result), nl=False)
+        model, folder, formats=needed, jobs=jobs, progress=progress), 0, model, quiet)
+    click.echo(_report(result, quiet), nl=False)
     printed = run_print(model, folder, formats=needed, index=index, annex_copies=copies, jobs=jobs)
     click.echo(printed.summary())
 
@@ -242,8 +352,9 @@ def print_(dispatch: Path, formats: list[str], index: bool, annex_only: bool, co
               help="Seconds between two looks at the files.")
 @_templates_option
 @_legacy_option
+@_quiet_option
 def watch(dispatch: Path, formats: list[str], index: bool, jobs: int | None, out_dir: Path | None,
-          interval: float, templates: Path | None, legacy_encoding: str | None = None) -> None:
+          interval: float, templates: Path | None, legacy_encoding: str | None = None, quiet: bool = False) -> None:
     """Keep the copies and print files of DISPATCH.yaml current while you edit it.
 
     Does what `congvan print` does, then watches the YAML file and the files next to it
@@ -254,7 +365,7 @@ def watch(dispatch: Path, formats: list[str], index: bool, jobs: int | None, out
     """
     import datetime as dt
 
-    from generator.batch.run import report_text, run_batch, run_print, warm_up
+    from generator.batch.run import run_batch, run_print, warm_up
     from generator.batch.watching import watch as watch_files
 
     folder = out_dir or Path("output") / dispatch.stem
@@ -273,7 +384,7 @@ def watch(dispatch: Path, formats: list[str], index: bool, jobs: int | None, out
         try:
             model = _load(dispatch, templates, legacy_encoding)
             result = run_batch(model, folder, formats=formats, jobs=jobs)
-            click.echo(report_text(result), nl=False)
+            click.echo(_report(result, quiet), nl=False)
             click.echo(run_print(model, folder, formats=formats, index=index, jobs=jobs).summary())
             if not warm:
                 warm_up(model, formats)  # every later change starts from a warm process
@@ -295,23 +406,38 @@ def watch(dispatch: Path, formats: list[str], index: bool, jobs: int | None, out
         click.echo(_("Stopped."))
 
 
-def _with_progress(work, _clusters: int, model) -> object:  # type: ignore[no-untyped-def]
+#: The progress bar shows a time estimate once this share of the copies is made: the
+#: first copies wait for the renderers to load, and an estimate from them is far too long.
+ESTIMATE_AFTER = 0.25
+
+
+def _with_progress(work, _clusters: int, model, quiet: bool = False) -> object:  # type: ignore[no-untyped-def]
     """Run ``work(progress)`` with a progress bar on a terminal, silently otherwise."""
     import sys
 
-    if not sys.stderr.isatty():
+    if quiet or not sys.stderr.isatty():
         return work(None)
     total = model.plan.province_count if model.plan else 0
-    with click.progressbar(length=total, label="copies", file=sys.stderr) as bar:
-        return work(bar.update)
+    with click.progressbar(length=total, label=_("copies"), file=sys.stderr, show_eta=False) as bar:
+        def progress(done: int) -> None:
+            bar.show_eta = bar.pos + done >= ESTIMATE_AFTER * total
+            bar.update(done)
+
+        return work(progress)
 
 
 @cli.command()
 def schema() -> None:
-    """Print the JSON Schema of the dispatch YAML, for editors to validate and complete it."""
-    from generator.input.model import Dispatch
+    """Print the JSON Schema of the dispatch YAML as you write it, for editors to check and complete it.
 
-    click.echo(json.dumps(Dispatch.model_json_schema(), ensure_ascii=False, indent=2))
+    Save it beside your YAML (congvan schema > congvan.schema.json) and put this line first
+    in the YAML, for VS Code's YAML extension:
+
+    # yaml-language-server: $schema=congvan.schema.json
+    """
+    from generator.input.schema import input_schema
+
+    click.echo(json.dumps(input_schema(), ensure_ascii=False, indent=2))
 
 
 @cli.command()
@@ -339,6 +465,22 @@ def import_(file: Path, out: Path | None, legacy_encoding: str | None = None) ->
 
     result = import_file(file, out, legacy_encoding=legacy_encoding and legacy_encoding.lower())
     click.echo(result.report())
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path), default=Path("."), required=False)
+def init(folder: Path) -> None:
+    """Start a dispatch of your own in FOLDER (default: this folder).
+
+    Writes cong-van.yaml (the example dispatch with comments, to edit), ke-hoach.csv (its
+    plan table, for Excel) and congvan.schema.json (for VS Code to check and complete the
+    YAML). Never overwrites a file.
+    """
+    from generator.starter import YAML_NAME, write_starter
+
+    for path in write_starter(folder):
+        click.echo(_("wrote {path}", path=path))
+    yaml = folder / YAML_NAME
+    click.echo(_("Next: edit {yaml}, then check it with `congvan validate {yaml}` and make the files with "
+                 "`congvan render {yaml}`.", yaml=yaml))
 
 
 from generator.check.cli import check_command  # noqa: E402  (registered last; imports only click)

@@ -22,7 +22,7 @@ import functools
 import os
 from pathlib import Path
 
-__all__ = ["LANGUAGES", "N_", "_", "language", "set_language", "translate"]
+__all__ = ["LANGUAGES", "N_", "_", "language", "os_reason", "set_language", "translate", "use_catalogue_in_click"]
 
 #: The languages messages can be shown in; the first is the default.
 LANGUAGES = ("vi", "en")
@@ -79,3 +79,70 @@ def _catalogue(lang: str) -> dict[str, str]:
         for m in catalog
         if m.id and isinstance(m.id, str) and m.string and not m.fuzzy
     }
+
+
+# --- click's own messages and the operating system's reasons -----------------------------
+
+#: click's modules that show messages to a user of congvan's command line.
+CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "types", "termui", "utils",
+                 "_termui_impl")
+
+
+def _ngettext(singular: str, plural: str, count: int) -> str:
+    """gettext's ``ngettext`` through the catalogue: Vietnamese has one form, and the
+    catalogue holds the singular and the plural as two messages."""
+    return translate(singular if count == 1 else plural)
+
+
+def use_catalogue_in_click() -> None:
+    """Show click's own messages ("Usage:", "No such option", "Missing argument", …) in
+    the current language.
+
+    click writes each message in English and passes it, when shown, to the name ``_``
+    (``gettext.gettext``) or ``ngettext`` of its module. gettext's own route would need
+    compiled ``.mo`` files and the process's locale; instead those two names are pointed
+    at :func:`translate`, so click's messages come from the same ``vi.po`` and follow
+    ``--lang``. ``tests/test_private_uses.py`` checks that click still looks them up there.
+    """
+    import importlib
+
+    for name in CLICK_MODULES:
+        module = importlib.import_module(f"click.{name}")
+        if hasattr(module, "_"):
+            module._ = translate  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = _ngettext  # type: ignore[attr-defined]
+
+
+#: The operating system's reasons, by error number, for the errors a run may meet
+#: (the system's own text, ``strerror``, is English on Linux and macOS).
+OS_REASONS = {
+    "ENOENT": N_("No such file or directory"),
+    "EACCES": N_("Permission denied"),
+    "EPERM": N_("Operation not permitted"),
+    "ENOSPC": N_("No space left on device"),
+    "EDQUOT": N_("Disk quota exceeded"),
+    "EROFS": N_("Read-only file system"),
+    "EISDIR": N_("Is a directory"),
+    "ENOTDIR": N_("Not a directory"),
+    "EEXIST": N_("File exists"),
+    "EBUSY": N_("Device or resource busy"),
+    "ENAMETOOLONG": N_("File name too long"),
+    "ELOOP": N_("Too many levels of symbolic links"),
+    "EMFILE": N_("Too many open files"),
+    "EIO": N_("Input/output error"),
+    "EXDEV": N_("Invalid cross-device link"),
+    "ENOTEMPTY": N_("Directory not empty"),
+}
+
+
+def os_reason(exc: BaseException) -> str:
+    """Why the operating system refused, in the current language: ``exc.strerror``
+    translated by its error number, else as the system gave it."""
+    import errno
+
+    number = getattr(exc, "errno", None)
+    name = errno.errorcode.get(number) if isinstance(number, int) else None
+    if name in OS_REASONS:
+        return _(OS_REASONS[name])
+    return str(getattr(exc, "strerror", None) or exc)

@@ -1,6 +1,6 @@
 """Where templates, fonts and the QR cache live, installed or in a source checkout.
 
-A wheel carries ``templates/`` and ``assets/fonts/`` inside the package as
+A wheel carries ``templates/``, ``assets/fonts/`` and the example inside the package as
 ``generator/_data/`` (see ``pyproject.toml``); a source checkout or an editable
 install reads them from the project root, the layout the team edits.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["DATA_ROOT", "FONTS_DIR", "TEMPLATES_DIR", "qr_cache_dir"]
+__all__ = ["DATA_ROOT", "EXAMPLE_DIR", "FONTS_DIR", "TEMPLATES_DIR", "qr_cache_dir"]
 
 _PACKAGE = Path(__file__).resolve().parent
 _INSTALLED = _PACKAGE / "_data"
@@ -19,6 +19,8 @@ _INSTALLED = _PACKAGE / "_data"
 DATA_ROOT = _INSTALLED if _INSTALLED.is_dir() else _PACKAGE.parent
 TEMPLATES_DIR = DATA_ROOT / "templates"
 FONTS_DIR = DATA_ROOT / "assets" / "fonts"
+#: The example dispatch (YAML and plan CSV), the start of ``congvan init``.
+EXAMPLE_DIR = DATA_ROOT / "examples" / "to-cong-nghe-so-2022"
 
 
 def qr_cache_dir() -> Path:

@@ -84,7 +84,7 @@ def test_validate(runner):
 def test_schema_is_json_schema_of_the_input(runner):
     result = runner.invoke(cli, ["schema"])
     schema = json.loads(result.output)
-    assert schema["title"] == "Dispatch"
+    assert schema["title"] == "Công văn (congvan)"
     assert {"agency", "recipients", "body", "signer", "annexes"} <= set(schema["properties"])
     assert "recipients" in schema["required"]
 

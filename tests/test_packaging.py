@@ -32,6 +32,8 @@ def test_wheel_contains_templates_fonts_and_licence(wheel):
         "generator/_data/assets/fonts/LiberationSerif-Regular.ttf",
         "generator/_data/assets/fonts/LiberationSerif-BoldItalic.ttf",
         "generator/_data/assets/fonts/LICENSE-OFL.txt",
+        "generator/_data/examples/to-cong-nghe-so-2022/cong-van.yaml",
+        "generator/_data/examples/to-cong-nghe-so-2022/ke-hoach.csv",
     ]:
         assert expected in names
 
@@ -58,3 +60,41 @@ def test_installed_wheel_renders_outside_the_source_tree(wheel, tmp_path):
     )
     assert check.stdout.strip() == str(target / "generator" / "_data")
     assert list((tmp_path / "cache" / "congvan" / "qr").glob("qr-*.png"))
+
+
+def test_installed_wheel_starts_a_dispatch_with_init(wheel, tmp_path):
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(wheel)],
+        check=True, capture_output=True,
+    )
+    env = {**os.environ, "PYTHONPATH": str(target), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    code = "import sys; from generator.cli import cli; cli.main(sys.argv[1:])"
+    for args in (["init", "moi"], ["validate", "moi/cong-van.yaml"]):
+        run = subprocess.run([sys.executable, "-c", code, *args], cwd=tmp_path, env=env, capture_output=True,
+                             text=True)
+        assert run.returncode == 0, run.stderr
+    assert (tmp_path / "moi" / "ke-hoach.csv").read_bytes() == (EXAMPLE.parent / "ke-hoach.csv").read_bytes()
+
+
+def test_wheel_metadata_names_version_licence_and_shows_no_repository_picture(wheel):
+    from email.parser import Parser
+
+    from generator import __version__
+
+    archive = zipfile.ZipFile(wheel)
+    (name,) = [n for n in archive.namelist() if n.endswith(".dist-info/METADATA")]
+    meta = Parser().parsestr(archive.read(name).decode("utf-8"))
+    assert meta["Version"] == __version__  # one source: generator/__init__.py
+    assert meta["License-Expression"] == "MIT"
+    assert "LICENSE" in meta.get_all("License-File")
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in archive.namelist())
+    assert meta["Author"] and len(meta.get_all("Classifier")) >= 8
+    description = meta.get_payload()
+    assert description.startswith("# congvan") and "## Quick start" in description
+    import re
+
+    # a picture or link by a path in the repository would be broken on a package page
+    assert not re.findall(r"\]\((?!https?:|#)[^)]*\)", description)
+    assert "[`generator/locale/vi.po`]" not in description and "`generator/locale/vi.po`" in description
+    assert not any(d.startswith("viparse") for d in meta.get_all("Requires-Dist"))

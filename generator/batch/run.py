@@ -356,15 +356,14 @@ def _word_while_loading_weasyprint(
     counted by PDF copies (each copy's DOCX is made alongside).
     """
     import functools
-    import multiprocessing
 
     count = len(_WORK["todo"])
     _load_renderers({"docx"}, templates)
-    context = multiprocessing.get_context("fork")
-    with context.Pool(1) as word:
+    context = _context()
+    with _pool(context, 1) as word:
         docx = word.imap_unordered(functools.partial(_render_one, only="docx"), range(count))
         _load_renderers({"pdf"}, templates)  # inherited by every PDF worker
-        with context.Pool(min(jobs, count)) as pdf:
+        with _pool(context, min(jobs, count)) as pdf:
             for results in pdf.imap_unordered(functools.partial(_render_one, only="pdf"), range(count)):
                 if progress:
                     progress(1)
@@ -433,10 +432,46 @@ def _in_workers(work: Callable[[int], Any], count: int, jobs: int, *, ordered: b
     if jobs <= 1 or count <= 1:
         yield from (work(i) for i in range(count))
         return
-    import multiprocessing
-
-    with multiprocessing.get_context("fork").Pool(min(jobs, count)) as pool:
+    with _pool(_context(), min(jobs, count)) as pool:
         yield from (pool.imap if ordered else pool.imap_unordered)(work, range(count))
+
+
+#: Set to ``spawn`` to start workers as on Windows (fresh processes that import congvan
+#: and receive the work) on a system that can fork; the tests compare both.
+START_METHOD_ENV = "CONGVAN_START_METHOD"
+
+
+def _context() -> Any:
+    """How workers start: ``fork`` where the system has it (they inherit the loaded
+    renderers), ``spawn`` elsewhere (Windows), on macOS (where Python itself no longer
+    forks: the system's libraries are not safe after a fork), or when
+    :data:`START_METHOD_ENV` says so."""
+    import multiprocessing
+    import sys
+
+    wanted = os.environ.get(START_METHOD_ENV, "").strip().lower()
+    methods = multiprocessing.get_all_start_methods()
+    can_fork = "fork" in methods and sys.platform != "darwin"
+    method = wanted if wanted in methods else ("fork" if can_fork else "spawn")
+    return multiprocessing.get_context(method)
+
+
+def _pool(context: Any, processes: int) -> Any:
+    """A pool of ``processes`` workers; spawned workers are handed :data:`_WORK` and the
+    message language, which forked ones inherit."""
+    if context.get_start_method() == "fork":
+        return context.Pool(processes)
+    from generator.i18n import language
+
+    return context.Pool(processes, initializer=_adopt, initargs=(dict(_WORK), language()))
+
+
+def _adopt(work: dict[str, Any], lang: str) -> None:
+    """In a spawned worker: take the parent's work and language."""
+    from generator.i18n import set_language
+
+    set_language(lang)
+    _WORK.update(work)
 
 
 def _render_one(index: int, only: str | None = None) -> list[tuple[str, str]]:
@@ -468,13 +503,25 @@ def _output_bytes(view: DispatchView, o: Output, *, author: str, when: dt.dateti
     return docx_from_view(view, author=author, when=when, templates=templates, annexes_only=o.annexes_only)
 
 
-def report_text(result: BatchResult) -> str:
-    """The change report as a clerk reads it."""
+def report_text(result: BatchResult, detail: str = "all") -> str:
+    """The change report as a clerk reads it.
+
+    ``detail``: "all" lists every file written (report.txt); "changes", for the terminal,
+    says how many files are new instead of listing them when every file written is new
+    (a first run: about 130 lines otherwise); "summary" is the last line alone (``--quiet``).
+    A dry run lists what it would write, however many: that is what it is asked for.
+    """
+    if detail == "summary":
+        return result.summary() + "\n"
     lines = [_("Schedule changes:")] + [f"  {c}" for c in result.plan_changes or [_("none")]]
-    if result.written:
-        lines += [_("Written:")] + [f"  {n} ({_why(why)})" for n, why in result.written]
+    if (detail == "changes" and not result.dry_run and result.written
+            and all(why == "new" for _n, why in result.written)):
+        lines += [_("New files, written: {count} (listed in report.txt)", count=len(result.written))]
+    elif result.written:
+        lines += [_("Would write:") if result.dry_run else _("Written:")]
+        lines += [f"  {n} ({_why(why)})" for n, why in result.written]
     else:
-        lines += [_("Written: none")]
+        lines += [_("Would write: none") if result.dry_run else _("Written: none")]
     lines += [_("Archived:")] + [f"  {n} -> {ARCHIVE}/" for n in result.archived] if result.archived else []
     lines.append(result.summary())
     return "\n".join(lines) + "\n"
@@ -596,9 +643,7 @@ def _make_print_files(
     try:
         if jobs <= 1 or len(files) <= 1:
             return [_make_print_file(i) for i in range(len(files))]
-        import multiprocessing
-
-        with multiprocessing.get_context("fork").Pool(min(jobs - 1, len(files) - 1)) as pool:
+        with _pool(_context(), min(jobs - 1, len(files) - 1)) as pool:
             others = pool.map_async(_make_print_file, range(1, len(files)))
             first = _make_print_file(0)
             return [first, *others.get()]

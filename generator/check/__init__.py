@@ -59,11 +59,11 @@ def check_bytes(data: bytes, name: str, profile: Profile | None = None) -> Repor
 
 def check_file(path: str | Path, profile: Profile | None = None) -> Report:
     """Check the DOCX or PDF file at ``path``."""
-    from generator.i18n import _
+    from generator.i18n import _, os_reason
 
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise CheckReadError(_("{file}: cannot be read ({reason})", file=path, reason=exc.strerror or exc)) from None
+        raise CheckReadError(_("{file}: cannot be read ({reason})", file=path, reason=os_reason(exc))) from None
     return check_bytes(data, str(path), profile)

@@ -4,7 +4,8 @@ Before Unicode, Vietnamese was typed in fonts that drew their own letters in pla
 Latin-1 ones: a TCVN3 file holds "Céng hoµ x· héi chñ nghÜa ViÖt Nam", a VNI one
 "Coäng hoøa xaõ hoäi chuû nghóa Vieät Nam". Pasted into YAML or kept in an Excel
 schedule, that text would print as it is. This module finds it and, when the user names
-the encoding (``--legacy-encoding tcvn3|vni``), converts it with ``viparse.fix``.
+the encoding (``--legacy-encoding tcvn3|vni``), converts it with the tables of
+``generator/input/data/legacy-encodings.json`` (taken from viparse, MIT, with its source).
 
 **Detection scores words, not characters.** Every legacy letter is also a Latin-1
 character, and many (à á â ã è é ê ì í ò ó ô õ ù ú ý) are Vietnamese letters too, so a
@@ -15,7 +16,7 @@ once converted. A text is legacy when it has a legacy vote and more legacy votes
 Unicode ones. Real Vietnamese words are syllables as they stand, so they never vote
 legacy, however many Latin-1 letters they hold (§7 of ``../shared/spec/provinces.md``).
 
-**Conversion is explicit and narrow.** ``viparse.fix(text, encoding="tcvn3")`` is not
+**Conversion is explicit and narrow.** Converting (:func:`_fix`, as ``viparse.fix`` does) is not
 safe on Unicode text: "Tây Ninh" comes back "Tõy Ninh", "CÔNG" "CễNG". So only the texts
 detection finds are converted, never the others; in a text that mixes Unicode words with
 pasted legacy ones, only the words that voted legacy are. The encoding is the user's
@@ -41,7 +42,7 @@ ENCODINGS: dict[str, tuple[str, str]] = {
     "vni": ("VNI-Windows", "VNI-Times, VNI-Helve"),
 }
 
-# The characters that a TCVN3 file's bytes turn into when read as Latin-1 (viparse's table).
+# The characters that a TCVN3 file's bytes turn into when read as Latin-1 (the table's).
 _TCVN3 = set("¡¢£¤¥¦§¨©ª«¬\xad®µ¶·¸¹»¼½¾ÆÇÈÉÊËÌÎÏÐÑÒÓÔÕÖ×ØÜÝÞßáâãäåæçèéêëìíîïñòóôõö÷øùúûüýþ")
 # VNI writes a toned vowel as the base letter and a mark character; ư, ơ, đ, ị, ĩ, ỉ are single characters.
 _VNI = set("àáâãäåèéêëïõøùûüÀÁÂÃÄÅÈÉÊËÏÕØÙÛÜÑñÖöÔôÒòÓóÆæ")
@@ -122,11 +123,53 @@ def _capital_inside(word: str) -> bool:
                for a, b, c in zip(word, word[1:], word[2:] + " ", strict=False))
 
 
+@functools.cache
+def _tables() -> dict[str, dict[str, tuple[tuple[str, str], ...]]]:
+    """The conversion tables of ``generator/input/data/legacy-encodings.json`` (from viparse,
+    MIT; see the file), by encoding, then by the first character of each sequence."""
+    import json
+    from pathlib import Path
+
+    data = json.loads((Path(__file__).parent / "data" / "legacy-encodings.json").read_text(encoding="utf-8"))
+    tables: dict[str, dict[str, tuple[tuple[str, str], ...]]] = {}
+    for name in ENCODINGS:
+        grouped: dict[str, list[tuple[str, str]]] = {}
+        for legacy, letter in sorted(data[name], key=lambda pair: len(pair[0]), reverse=True):
+            grouped.setdefault(legacy[0], []).append((legacy, letter))
+        tables[name] = {first: tuple(pairs) for first, pairs in grouped.items()}
+    return tables
+
+
+#: What a PDF's text layer gives for two TCVN3 letters (ư as U+2212, ã as U+2219): put
+#: back when next to a letter, as viparse does.
+_GLYPHS = {"\u2212": "\xad", "\u2219": "\xb7"}
+_HORIZONTAL_SPACE = re.compile(r"[^\S\t\n]+")
+
+
 @functools.lru_cache(maxsize=4096)
 def _fix(text: str, encoding: str) -> str:
-    import viparse
-
-    return unicodedata.normalize("NFC", viparse.fix(text, encoding=encoding))
+    """``text`` converted from ``encoding``, as ``viparse.fix(text, encoding=…)`` converts
+    it: each legacy sequence, longest first, left to right, replaced by its letter; then
+    control and format characters dropped, spaces folded within each line, NFC."""
+    text = "".join(_GLYPHS[ch] if ch in _GLYPHS and any(
+        c.isalpha() for c in text[max(i - 1, 0):i] + text[i + 1:i + 2]) else ch for i, ch in enumerate(text))
+    index = _tables()[encoding]
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        for legacy, letter in index.get(text[i], ()):
+            if text.startswith(legacy, i):
+                out.append(letter)
+                i += len(legacy)
+                break
+        else:
+            out.append(text[i])
+            i += 1
+    converted = unicodedata.normalize("NFC", "".join(out))
+    converted = converted.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").replace("\v", "\n")
+    converted = "".join(ch for ch in converted if ch in "\t\n" or unicodedata.category(ch) not in ("Cc", "Cf"))
+    lines = [_HORIZONTAL_SPACE.sub(" ", line).strip(" ") for line in converted.split("\n")]
+    return unicodedata.normalize("NFC", re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n"))
 
 
 def _words(text: str) -> Iterator[tuple[int, int]]:

@@ -21,7 +21,7 @@ from generator.render import fonts
 from generator.input import legacy
 from generator.input import schedule
 from generator.errors import InputError
-from generator.i18n import N_, _, translate
+from generator.i18n import N_, _, os_reason, translate
 from generator.input.model import Dispatch
 
 __all__ = ["load_dispatch", "parse_dispatch"]
@@ -46,7 +46,7 @@ def load_dispatch(path: str | Path, *, legacy_encoding: str | None = None) -> Di
             file=str(path),
         ) from None
     except OSError as exc:
-        raise InputError([f"{path}: " + _("cannot be read: {error}.", error=exc.strerror)], file=str(path)) from None
+        raise InputError([f"{path}: " + _("cannot be read: {error}.", error=os_reason(exc))], file=str(path)) from None
     return parse_dispatch(text, source=path, legacy_encoding=legacy_encoding)
 
 

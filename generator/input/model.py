@@ -198,6 +198,10 @@ class IssueDate(_Model):
             return {"year": value.year, "month": value.month, "day": value.day}
         if isinstance(value, int) and not isinstance(value, bool):
             return {"year": value}
+        if isinstance(value, str):  # a date in quotes: "2025-03-05" (editors and JSON write dates as text)
+            m = re.fullmatch(r"\s*([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})\s*", value)
+            if m:
+                return dict(zip(("year", "month", "day"), map(int, m.groups()), strict=True))
         return value
 
     @model_validator(mode="after")

@@ -118,7 +118,8 @@ def _prepared_folder() -> Path:
         h.update(face_path(*key).read_bytes())
     name = f"fonts-{h.hexdigest()[:16]}"
     home_cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    for base in (Path(home_cache) / "congvan", Path(tempfile.gettempdir()) / f"congvan-{os.getuid()}"):
+    owner = os.getuid() if hasattr(os, "getuid") else "user"  # Windows: the temporary folder is the user's own
+    for base in (Path(home_cache) / "congvan", Path(tempfile.gettempdir()) / f"congvan-{owner}"):
         folder = base / name
         try:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -130,10 +131,14 @@ def _prepared_folder() -> Path:
 
 
 def _private(folder: Path) -> bool:
-    """Whether ``folder`` is the user's and no one else may write into it."""
+    """Whether ``folder`` is the user's and no one else may write into it. On Windows (no
+    user ids or permission bits: folders under the user's profile are private by their
+    access lists) any folder that can be made there is."""
     import os
     import stat
 
+    if not hasattr(os, "getuid"):
+        return True
     info = folder.stat()
     return info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 

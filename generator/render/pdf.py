@@ -280,7 +280,7 @@ def _weasyprint() -> Any:
         folder = fonts.pdf_faces()[(False, False)].parent
         conf = folder / "fonts.conf"
         text = _FONTCONFIG.format(fonts=folder, cache=folder / "fc-cache")
-        if not conf.is_file() or conf.read_text() != text:
+        if not conf.is_file() or conf.read_bytes() != text.encode():  # bytes: no locale decoding (Windows)
             write_cache_bytes(conf, text.encode())
         os.environ["FONTCONFIG_FILE"] = str(conf)
     import warnings
