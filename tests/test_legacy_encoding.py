@@ -74,7 +74,7 @@ def test_no_real_vietnamese_is_taken_for_legacy_text():
 def _legacy_form(text: str, encoding: str) -> str:
     import json
 
-    pairs = json.loads((ROOT / "generator" / "data" / "legacy-encodings.json").read_text(encoding="utf-8"))[encoding]
+    pairs = json.loads((ROOT / "generator" / "input" / "data" / "legacy-encodings.json").read_text(encoding="utf-8"))[encoding]
     back = {u: legacy for legacy, u in pairs}
     if encoding == "tcvn3":  # TCVN3 has no accented capitals: typed with the small letter
         return "".join(back.get(ch, back.get(ch.lower(), ch)) for ch in text)
