@@ -613,7 +613,10 @@ def _make_print_file(index: int) -> bytes:
     name, parts, options = _WORK["print_files"][index]
     blobs = {f: (folder / f).read_bytes() for f in dict.fromkeys(f for _, f in parts)}
     if name.endswith(".docx"):
-        return printing.print_docx([blobs[f] for _, f in parts])
+        # The page counts come from the copies' PDFs, where the batch made them too.
+        pdfs = [folder / (f.removesuffix(".docx") + ".pdf") for _, f in parts]
+        pages = [printing.numbered_runs(p.read_bytes()) if p.is_file() else None for p in pdfs]
+        return printing.print_docx([blobs[f] for _, f in parts], pages)
     if "annex_copies" in options:
         return printing.annex_copies_pdf(blobs[f"{ANNEX_STEM}.pdf"], options["annex_copies"])
     return printing.print_pdf([(label, blobs[f]) for label, f in parts], index=options["index"],
