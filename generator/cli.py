@@ -58,6 +58,10 @@ def _load_checked(dispatch: Path, legacy_encoding: str | None = None):  # type: 
     model = load_dispatch(dispatch, legacy_encoding=legacy_encoding and legacy_encoding.lower())
     for note in schedule.take_notes():
         click.echo(_("Note: {message}", message=note), err=True)
+    from .placeholders import address_warnings
+
+    for warning in address_warnings(model, dispatch):
+        click.echo(_("Warning: {message}", message=warning), err=True)
     return model
 
 

@@ -373,18 +373,18 @@ def page_margins(c: Ctx) -> Out:
                     bad.append(k)
             elif k in s.loose:
                 # Only a bound: the text may stop short of this edge.
-                if v < lo - p.tolerance_mm - 0.3:
+                if v < lo - p.margin_tolerance_mm:
                     bad.append(k)
-                elif v > hi + p.tolerance_mm + 0.3:
+                elif v > hi + p.margin_tolerance_mm:
                     unsure.append(k)
                     vals_missing.add(k)
             elif k in ("left", "right"):
-                if not _in(v, (lo, hi), p.tolerance_mm + 0.3):
+                if not _in(v, (lo, hi), p.margin_tolerance_mm):
                     bad.append(k)
             else:
                 # A page's text may stop short of the margin (a paragraph moved to the next
                 # page); it never runs into it.
-                if v < lo - 0.3:
+                if v < lo - p.margin_tolerance_mm:
                     bad.append(k)
                 elif v > hi + (3 if k == "top" else 15):
                     unsure.append(k)
@@ -1257,6 +1257,80 @@ def marks_rule(c: Ctx) -> Out:
     return out
 
 
+#: The frame of each urgency mark, width × height in mm (§5 of the spec).
+URGENCY_FRAMES = {"KHẨN": (20.0, 8.0), "THƯỢNG KHẨN": (40.0, 8.0), "HỎA TỐC": (30.0, 8.0)}
+
+
+def _frame_of(c: Ctx, ln: Line) -> tuple[float, float] | None:
+    """Width and height (mm) of what a PDF draws around ``ln``: the union of the drawn
+    boxes that touch the line's box, as one frame (a bordered box, or four lines)."""
+    if ln.page is None or ln.x0 is None or ln.x1 is None or ln.y is None:
+        return None
+    top, bottom = ln.y, ln.y + (ln.size or 13) * MM_PER_PT
+    near = [b for b in c.doc.boxes
+            if b[0] == ln.page and b[1] < ln.x1 + 4 and b[2] > ln.x0 - 4 and b[3] < bottom + 4 and b[4] > top - 4
+            and b[2] - b[1] < 60 and b[4] - b[3] < 20]
+    if not near:
+        return None
+    return max(b[2] for b in near) - min(b[1] for b in near), max(b[4] for b in near) - min(b[3] for b in near)
+
+
+def marks_frame(c: Ctx) -> Out:
+    asks = _("urgency marks in a frame of KHẨN 20 × 8 mm, THƯỢNG KHẨN 40 × 8 mm, HỎA TỐC 30 × 8 mm, ±{t} mm",
+             t=c.p.tolerance_mm)
+    urgent = [ln for ln in c.marks if _ascii_fold(ln.text.strip("[]() ")) in {_ascii_fold(u) for u in URGENCY}]
+    if not urgent:
+        return [(PASS, "—", _("no urgency mark"), asks)]
+    out = []
+    for ln in urgent:
+        mark = next(m for m in URGENCY_FRAMES if _ascii_fold(m) == _ascii_fold(ln.text.strip("[]() ")))
+        if c.doc.kind != "pdf":
+            out.append((NOT_EVALUATED, where(c.doc, ln), _("a DOCX frame is measured in its PDF"), asks))
+            continue
+        size = _frame_of(c, ln)
+        if size is None:
+            out.append((FAIL, where(c.doc, ln), _("{mark}: no frame", mark=mark), asks))
+            continue
+        want = URGENCY_FRAMES[mark]
+        found = _("{mark}: frame {w:.1f} × {h:.1f} mm", mark=mark, w=size[0], h=size[1])
+        ok = all(abs(a - b) <= c.p.tolerance_mm for a, b in zip(size, want, strict=True))
+        out.append((PASS if ok else FAIL, where(c.doc, ln), found, asks))
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Where the signature stands, and the addresses the file carries
+# --------------------------------------------------------------------------------------
+
+
+def signer_page(c: Ctx) -> Out:
+    asks = _("the signer block shares its page with the last lines of the body")
+    if not c.signer:
+        return [(NOT_EVALUATED, "—", _("signer block not found"), asks)]
+    first = c.signer[0]
+    if first.page is None:
+        return [(NOT_EVALUATED, "—", _("a DOCX has no pages until laid out: check its PDF"), asks)]
+    block = [ln for ln in (c.noi, first) if ln is not None and ln.page is not None]
+    page = min(ln.page for ln in block)  # type: ignore[type-var]
+    text = [ln for ln in c.body if ln.page == page]
+    if text:
+        return [(PASS, _("page {n}", n=page), _("{n} line(s) of the body on the page", n=len(text)), asks)]
+    return [(FAIL, _("page {n}", n=page), _("the signer block stands on a page without body text"), asks)]
+
+
+def links_placeholder(c: Ctx) -> Out:
+    from ..placeholders import is_placeholder
+
+    asks = _("every QR code and link leads to a real address")
+    if not c.doc.addresses:
+        return [(PASS, "—", _("no QR code or address"), asks)]
+    bad = [(w, u) for w, u in c.doc.addresses if is_placeholder(u)]
+    if not bad:
+        return [(PASS, "—", _("{n} address(es), none a placeholder", n=len(c.doc.addresses)), asks)]
+    return [(WARN, w, _("{url} looks like a placeholder, not a real address", url=_quote(u, 70)), asks)
+            for w, u in bad]
+
+
 # --------------------------------------------------------------------------------------
 # Annexes (§6)
 # --------------------------------------------------------------------------------------
@@ -1301,7 +1375,7 @@ def annex_heading(c: Ctx) -> Out:
             notes.append(_("no “Phụ lục” heading (read as an attached document with its own title)"))
         else:
             t = nfc(heading.text.strip())
-            if not re.match(r"^Phụ lục( [IVXLC]+)?$", t):
+            if not re.match(r"^Phụ lục( \S+)?$", t):
                 problems.append(_("heading {t} is not “Phụ lục” or “Phụ lục I…”", t=_quote(t)))
             if not heading.bold:
                 problems.append(_("heading not bold"))
@@ -1320,6 +1394,34 @@ def annex_heading(c: Ctx) -> Out:
         found = " / ".join(_quote(ln.text, 30) for ln in ([heading] if heading else []) + title[:2])
         out.append(_judged(label, found, asks, problems, notes))
     return out
+
+
+def annex_numbering(c: Ctx) -> Out:
+    asks = _("one annex “Phụ lục”; two or more “Phụ lục I”, “Phụ lục II”, … in order")
+    headings = []
+    for part, lines in c.annexes.items():
+        heading, _title, _ref = _annex_blocks(lines)
+        if heading is not None:
+            headings.append((part, nfc(" ".join(heading.text.split()))))
+    if not headings:
+        return [(PASS, "—", _("no annex headed “Phụ lục”"), asks)]
+    found = ", ".join(_quote(t, 20) for _p, t in headings)
+    numerals = [t[len("Phụ lục"):].strip() for _p, t in headings]
+    problems = []
+    if len(headings) == 1:
+        if numerals[0] and numerals[0] != "I":
+            problems.append(_("a single annex is “Phụ lục”"))
+    else:
+        if any(re.fullmatch(r"\d+", n) for n in numerals):
+            problems.append(_("Arabic numbers: annexes are numbered I, II, …"))
+        if len(set(numerals)) < len(numerals):
+            problems.append(_("two annexes with the same heading"))
+        from ..model import roman
+
+        if not problems and numerals != [roman(k) for k in range(1, len(numerals) + 1)]:
+            problems.append(_("not numbered I, II, … in order"))
+    notes = [_("a single annex needs no number")] if len(headings) == 1 and numerals[0] == "I" else []
+    return [_judged(_("annexes"), found, asks, problems, notes)]
 
 
 def annex_reference(c: Ctx) -> Out:
@@ -1410,10 +1512,14 @@ def _rules() -> list[Rule]:
         Rule("body.alignment", _("Body alignment"), "§3 box 6; PL I, II.6", body_alignment),
         Rule("signer.authority", _("Quyền hạn and chức vụ"), "§3 box 7a, §4; PL I, II.7", signer_authority),
         Rule("signer.name", _("Signer's name"), "§3 box 7b; PL I, II.7", signer_name),
+        Rule("signer.page", _("Signer block with the body"), "§3 box 7; PL I, II.7", signer_page),
         Rule("noi-nhan.label", _("“Nơi nhận:”"), "§3 box 9b; PL I, II.9", noi_nhan_label),
         Rule("noi-nhan.list", _("Nơi nhận list"), "§3 box 9b; PL I, II.9", noi_nhan_list),
         Rule("marks", _("Secrecy and urgency marks"), "§5; PL I, III.2–3", marks_rule),
+        Rule("marks.frame", _("Urgency frame size"), "§5; PL I, III.3", marks_frame),
+        Rule("links.placeholder", _("QR codes and links"), "§3 box 6", links_placeholder),
         Rule("annex.heading", _("Annex heading"), "§6.2; PL I, III.1", annex_heading),
+        Rule("annex.numbering", _("Annex numbering"), "§6.1; PL I, III.1", annex_numbering),
         Rule("annex.reference", _("Annex reference line"), "§6.2; PL I, III.1", annex_reference),
         Rule("annex.page-numbers", _("Annex page numbers"), "§6.4; PL I, III.1.đ", annex_page_numbers),
     ]
