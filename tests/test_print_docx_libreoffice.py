@@ -97,3 +97,22 @@ def test_libreoffice_keeps_the_margins_of_each_copy(laid_out):
         first = merged.pdf.pages[start].chars
         own = single.pdf.pages[0].chars
         assert min(c["x0"] for c in first) / MM == pytest.approx(min(c["x0"] for c in own) / MM, abs=0.3)
+
+
+def test_the_examples_print_docx_in_libreoffice(example, tmp_path):
+    """`congvan print` of the example: 63 copies of 2 pages; LibreOffice lays the print
+    DOCX out in 126 pages, each copy numbered from 1 with "2" on its second page, and
+    page 1 of each copy starts where the copy on its own does."""
+    need_soffice()
+    from generator.batch import run_batch, run_print
+
+    folder = tmp_path / "out"
+    run_batch(example, folder, formats=["pdf", "docx"], jobs=2)
+    run_print(example, folder, formats=["pdf", "docx"], jobs=2)
+    merged = PdfReader(docx_to_pdf(folder / "print" / "in-tat-ca.docx", tmp_path / "lo"))
+    single = PdfReader(docx_to_pdf(folder / "01-ha-noi.docx", tmp_path / "lo1"))
+    assert len(merged.pages) == 126
+    numbers = [_number_at_top(merged, i) for i in range(126)]
+    assert numbers == ["", "2"] * 63
+    tops = {round(_first_text_top(merged, i), 1) for i in range(0, 126, 2)}
+    assert tops == {round(_first_text_top(single, 0), 1)}
