@@ -58,11 +58,15 @@ def _load_checked(dispatch: Path, legacy_encoding: str | None = None):  # type: 
     model = load_dispatch(dispatch, legacy_encoding=legacy_encoding and legacy_encoding.lower())
     for note in schedule.take_notes():
         click.echo(_("Note: {message}", message=note), err=True)
+    return model
+
+
+def _warn_of_placeholders(model, dispatch: Path) -> None:  # type: ignore[no-untyped-def]
+    """`validate` and `render`: a warning for each QR code whose address is a placeholder."""
     from .placeholders import address_warnings
 
     for warning in address_warnings(model, dispatch):
         click.echo(_("Warning: {message}", message=warning), err=True)
-    return model
 
 
 def _load(dispatch: Path, templates: Path | None, legacy_encoding: str | None = None):  # type: ignore[no-untyped-def]
@@ -129,6 +133,7 @@ def render(dispatch: Path, formats: list[str], out_dir: Path, templates: Path | 
     leaves earlier outputs untouched.
     """
     model = _load(dispatch, templates, legacy_encoding)
+    _warn_of_placeholders(model, dispatch)
     outputs: dict[str, bytes] = {}
     # Render everything first, write after: an error in one format leaves all files as they were.
     if "pdf" in formats:
@@ -323,7 +328,7 @@ def schema() -> None:
 @_legacy_option
 def validate(dispatch: Path, legacy_encoding: str | None = None) -> None:
     """Check DISPATCH.yaml without rendering it."""
-    _load_checked(dispatch, legacy_encoding)
+    _warn_of_placeholders(_load_checked(dispatch, legacy_encoding), dispatch)
     click.echo(_("{file}: OK", file=dispatch))
 
 
