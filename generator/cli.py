@@ -133,7 +133,6 @@ def render(dispatch: Path, formats: list[str], out_dir: Path, templates: Path | 
     leaves earlier outputs untouched.
     """
     model = _load(dispatch, templates, legacy_encoding)
-    _warn_of_placeholders(model, dispatch)
     outputs: dict[str, bytes] = {}
     # Render everything first, write after: an error in one format leaves all files as they were.
     if "pdf" in formats:
@@ -153,6 +152,7 @@ def render(dispatch: Path, formats: list[str], out_dir: Path, templates: Path | 
     for fmt, data in outputs.items():
         path = atomic_write_bytes(out_dir / f"{dispatch.stem}.{fmt}", data)
         click.echo(_("wrote {path}", path=path))
+    _warn_of_placeholders(model, dispatch)  # last, as a reminder; an error above says only what is wrong
 
 
 def _default_jobs() -> int:

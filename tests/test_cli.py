@@ -32,9 +32,9 @@ def test_render_writes_both_formats(runner, tmp_path):
     assert (tmp_path / "cong-van.pdf").read_bytes().startswith(b"%PDF-")
     assert (tmp_path / "cong-van.docx").read_bytes().startswith(b"PK")
     assert result.output.splitlines() == [
-        ZALO_WARNING,  # the example's Zalo address is to be replaced (issue 10 §6)
         f"wrote {tmp_path / 'cong-van.pdf'}",
         f"wrote {tmp_path / 'cong-van.docx'}",
+        ZALO_WARNING,  # the example's Zalo address is to be replaced (issue 10 §6)
     ]
 
 
@@ -80,7 +80,7 @@ def test_an_unwritable_output_folder_is_reported(runner, tmp_path):
     blocker.write_text("x")
     result = runner.invoke(cli, ["render", str(EXAMPLE), "--format", "pdf", "--out", str(blocker / "sub")])
     assert result.exit_code == 1
-    assert result.output.removeprefix(ZALO_WARNING + "\n").startswith(f"Error: cannot write to {blocker / 'sub'}")
+    assert result.output.startswith(f"Error: cannot write to {blocker / 'sub'}")
 
 
 def test_validate(runner):
