@@ -56,7 +56,7 @@ def two(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def two_pdf(two) -> PdfReader:
-    from generator.pdf_render import pdf_bytes
+    from generator.render.pdf import pdf_bytes
 
     return PdfReader(pdf_bytes(two))
 
@@ -73,7 +73,7 @@ def test_two_annexes_are_numbered_in_roman_numerals_in_the_pdf(two_pdf):
 
 
 def test_two_annexes_are_numbered_in_roman_numerals_in_the_docx(two):
-    from generator.docx_render import docx_bytes
+    from generator.render.docx import docx_bytes
 
     text = DocxReader(docx_bytes(two)).text()
     assert "Phụ lục I " in text and "Phụ lục II " in text
@@ -85,7 +85,7 @@ def test_the_body_refers_to_each_annex_by_its_computed_heading(two_pdf):
 
 
 def test_one_annex_is_phu_luc_without_a_number(tmp_path):
-    from generator.pdf_render import pdf_bytes
+    from generator.render.pdf import pdf_bytes
 
     one = _dispatch(tmp_path, "annexes:\n  - heading: Phụ lục II\n    title: Biểu tổng hợp\n    lines: [Thu nội địa]\n"
                     .replace("Phụ lục II", "Phụ lục"))

@@ -24,7 +24,7 @@ SECOND = FIXTURES / "second-dispatch.yaml"
 def _frames_fixed() -> bool:
     import importlib
 
-    for name in ("generator.render.measures", "generator.measures"):
+    for name in ("generator.render.measures", "generator.render.measures"):
         try:
             return hasattr(importlib.import_module(name), "URGENCY_FRAMES")
         except ImportError:
@@ -43,14 +43,14 @@ KNOWN_FAILS = set() if FRAMES_FIXED else {"marks.frame"}
 
 @pytest.fixture(scope="module")
 def second_pdf(second) -> bytes:
-    from generator.pdf_render import pdf_bytes
+    from generator.render.pdf import pdf_bytes
 
     return pdf_bytes(second)
 
 
 @pytest.fixture(scope="module")
 def second_docx(second) -> bytes:
-    from generator.docx_render import docx_bytes
+    from generator.render.docx import docx_bytes
 
     return docx_bytes(second)
 
@@ -90,9 +90,9 @@ def test_draft_number_and_date_are_warnings(example_pdf):
 
 
 def test_a_per_province_copy_passes(example):
-    from generator.copies import plan_copies
-    from generator.docx_render import docx_bytes
-    from generator.pdf_render import pdf_bytes
+    from generator.batch.copies import plan_copies
+    from generator.render.docx import docx_bytes
+    from generator.render.pdf import pdf_bytes
 
     copy = plan_copies(example)[0]
     for data, name in ((pdf_bytes(example, copy), "copy.pdf"), (docx_bytes(example, copy), "copy.docx")):
@@ -104,9 +104,9 @@ def test_a_per_province_copy_passes(example):
 def test_the_shared_annex_file_of_a_batch(example):
     """A batch's phu-luc.pdf / .docx holds the annex alone: annex rules apply, dispatch
     rules are not evaluated, nothing fails."""
-    from generator.docx_render import docx_from_view, issue_datetime
-    from generator.pdf_render import default_renderer
-    from generator.view import build_view
+    from generator.render.docx import docx_from_view, issue_datetime
+    from generator.render.pdf import default_renderer
+    from generator.render.view import build_view
 
     view = build_view(example)
     pdf = default_renderer().render_annexes(view, author=example.agency.name)
@@ -175,7 +175,7 @@ def _set_rule_width(document, after: str, width_mm: float) -> None:
 
 
 def _motto_12pt(document) -> None:
-    from generator.fonts import text_width_mm
+    from generator.render.fonts import text_width_mm
 
     for run in _para(document, "Độc lập").runs:
         run.font.size = Pt(12)
@@ -264,7 +264,7 @@ def test_docx_landscape_dispatch_fails_orientation(second_docx):
 @pytest.fixture(scope="module")
 def tweaked():
     """A PDF renderer that adds ``css`` to our stylesheet (and may load any local font)."""
-    from generator.pdf_render import PdfRenderer
+    from generator.render.pdf import PdfRenderer
     from generator.resources import TEMPLATES_DIR
 
     class Tweaked(PdfRenderer):
@@ -280,8 +280,8 @@ def tweaked():
             return document.render(stylesheets=[self._css, css], font_config=self._font_config)
 
     def render(model, *, css: str = "", view_changes=None, annex_inline: bool = False) -> bytes:
-        from generator.pdf_render import _render
-        from generator.view import build_view
+        from generator.render.pdf import _render
+        from generator.render.view import build_view
 
         renderer = Tweaked()
         renderer.extra = css
@@ -622,7 +622,7 @@ def test_render_check(tmp_path):
 def test_render_check_fails_the_run(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    import generator.view as view_module
+    import generator.render.view as view_module
     from generator.cli import cli
 
     real = view_module.build_view
@@ -630,8 +630,8 @@ def test_render_check_fails_the_run(tmp_path, monkeypatch):
     def colon(*a, **k):
         return dataclasses.replace(real(*a, **k), subject_line="V/v: x")
 
-    monkeypatch.setattr("generator.pdf_render.build_view", colon)
-    monkeypatch.setattr("generator.docx_render.build_view", colon)
+    monkeypatch.setattr("generator.render.pdf.build_view", colon)
+    monkeypatch.setattr("generator.render.docx.build_view", colon)
     r = CliRunner().invoke(cli, ["render", str(SECOND), "--out", str(tmp_path), "--check"])
     assert r.exit_code == 1
     assert "header.subject" in r.output and "nothing was written" in r.output
@@ -669,7 +669,7 @@ def _two_annexes(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def issue10_dispatches(example, second, tmp_path_factory):
-    from generator.copies import plan_copies
+    from generator.batch.copies import plan_copies
 
     folder = tmp_path_factory.mktemp("issue10")
     return {
@@ -689,8 +689,8 @@ def _fails(report) -> list[tuple[str, str, str]]:
 def test_every_pdf_we_render_and_libreoffices_pdf_of_our_docx_pass(name, issue10_dispatches, tmp_path):
     from libreoffice import docx_to_pdf, need_soffice
 
-    from generator.docx_render import docx_bytes
-    from generator.pdf_render import pdf_bytes
+    from generator.render.docx import docx_bytes
+    from generator.render.pdf import pdf_bytes
 
     model, copy = issue10_dispatches[name]
     assert not _fails(check_bytes(pdf_bytes(model, copy), f"{name}.pdf"))
@@ -703,7 +703,7 @@ def test_every_pdf_we_render_and_libreoffices_pdf_of_our_docx_pass(name, issue10
 
 def test_a_parent_agency_on_the_quoc_hieus_baseline_is_read_apart(issue10_dispatches):
     from generator.check import read_document
-    from generator.pdf_render import pdf_bytes
+    from generator.render.pdf import pdf_bytes
 
     model, _copy = issue10_dispatches["long-parent"]
     data = pdf_bytes(model)
@@ -773,8 +773,8 @@ def test_urgency_frames_of_the_decrees_size_pass_and_others_fail(mark, size, sec
 
 
 def test_a_placeholder_address_is_reported_alone(second, tweaked):
-    from generator.qr import qr_image
-    from generator.view import QRView
+    from generator.render.qr import qr_image
+    from generator.render.view import QRView
 
     def codes(url):
         return lambda v: dataclasses.replace(v, qr_codes=[QRView("Kênh Zalo OA", url, qr_image(url))])
@@ -809,7 +809,7 @@ def test_the_examples_placeholder_is_reported_by_validate_render_and_check(tmp_p
 
 
 def test_no_placeholder_in_a_real_address():
-    from generator.placeholders import is_placeholder
+    from generator.input.placeholders import is_placeholder
 
     for url in ("https://onetouch.mic.gov.vn", "https://zalo.me/1234567890", "https://dichvucong.gov.vn/p/home",
                 "https://mst.gov.vn/tin-tuc/thay-doi-quy-dinh"):

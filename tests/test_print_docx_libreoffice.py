@@ -19,8 +19,8 @@ KINH_GUI = ["Trung ương Đoàn", "Kho bạc Nhà nước khu vực IV", "Ủy 
 
 @pytest.fixture(scope="module")
 def copies(example, second, example_pdf, example_docx):
-    from generator.docx_render import docx_bytes
-    from generator.pdf_render import pdf_bytes
+    from generator.render.docx import docx_bytes
+    from generator.render.pdf import pdf_bytes
 
     bac_giang = example.model_copy(update={"recipients": ["Ủy ban nhân dân tỉnh Bắc Giang"]})
     pdfs = [example_pdf, pdf_bytes(second), pdf_bytes(bac_giang)]
@@ -32,7 +32,7 @@ def copies(example, second, example_pdf, example_docx):
 def laid_out(copies, tmp_path_factory):
     """LibreOffice's PDF of the print DOCX, and of each copy on its own."""
     need_soffice()
-    from generator.printing import numbered_runs, print_docx
+    from generator.batch.printing import numbered_runs, print_docx
 
     pdfs, docxs = copies
     merged = print_docx(docxs, [numbered_runs(p) for p in pdfs])
@@ -51,7 +51,7 @@ def _first_text_top(reader: PdfReader, i: int) -> float:
 
 
 def test_numbered_runs_reads_the_dispatch_and_each_annex(copies):
-    from generator.printing import numbered_runs
+    from generator.batch.printing import numbered_runs
 
     pdfs, _docxs = copies
     assert [numbered_runs(p) for p in pdfs] == [[2, 1], [1], [2, 1]]
@@ -63,7 +63,7 @@ def test_print_docx_uses_next_page_sections_with_blank_pages(copies):
     import docx
     from docx.enum.section import WD_SECTION_START
 
-    from generator.printing import numbered_runs, print_docx
+    from generator.batch.printing import numbered_runs, print_docx
 
     pdfs, docxs = copies
     merged = docx.Document(io.BytesIO(print_docx(docxs, [numbered_runs(p) for p in pdfs])))
@@ -104,7 +104,7 @@ def test_the_examples_print_docx_in_libreoffice(example, tmp_path):
     DOCX out in 126 pages, each copy numbered from 1 with "2" on its second page, and
     page 1 of each copy starts where the copy on its own does."""
     need_soffice()
-    from generator.batch import run_batch, run_print
+    from generator.batch.run import run_batch, run_print
 
     folder = tmp_path / "out"
     run_batch(example, folder, formats=["pdf", "docx"], jobs=2)

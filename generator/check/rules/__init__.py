@@ -15,21 +15,21 @@ what they share.
 
 from __future__ import annotations
 
-from ...i18n import _
-from ..doc import Document
-from ..profiles import Profile
-from ..report import NOT_EVALUATED, Result
-from .annex import annex_heading, annex_numbering, annex_reference
-from .base import Ctx, Rule
-from .body import body_alignment, body_indent, body_size, body_spacing
-from .fonts import font_colour, font_family, font_unicode
-from .header import agency_name, agency_rule, motto, motto_rule, national_title
-from .links import links_placeholder
-from .marks import marks_frame, marks_rule
-from .number_date import date_rule, number_rule, subject_rule
-from .page import annex_page_numbers, page_margins, page_numbers, page_orientation, page_size
-from .recipients import kinh_gui, noi_nhan_label, noi_nhan_list
-from .signer import signer_authority, signer_name, signer_page
+from generator.i18n import _
+from generator.check.doc import Document
+from generator.check.profiles import Profile
+from generator.check.report import NOT_EVALUATED, Result
+from generator.check.rules.annex import annex_heading, annex_numbering, annex_reference
+from generator.check.rules.base import Ctx, Rule
+from generator.check.rules.body import body_alignment, body_indent, body_size, body_spacing
+from generator.check.rules.fonts import font_colour, font_family, font_unicode
+from generator.check.rules.header import agency_name, agency_rule, motto, motto_rule, national_title
+from generator.check.rules.links import links_placeholder
+from generator.check.rules.marks import marks_frame, marks_rule
+from generator.check.rules.number_date import date_rule, number_rule, subject_rule
+from generator.check.rules.page import annex_page_numbers, page_margins, page_numbers, page_orientation, page_size
+from generator.check.rules.recipients import kinh_gui, noi_nhan_label, noi_nhan_list
+from generator.check.rules.signer import signer_authority, signer_name, signer_page
 
 __all__ = ["RULES", "Rule", "run_rules"]
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from ...i18n import _
-from ..doc import Line
-from ..report import FAIL, PASS
-from .base import Ctx, Out, _judged, _quote, _range, _sizes, nfc
-from .number_date import _date_parts, _date_problems
+from generator.i18n import _
+from generator.check.doc import Line
+from generator.check.report import FAIL, PASS
+from generator.check.rules.base import Ctx, Out, _judged, _quote, _range, _sizes, nfc
+from generator.check.rules.number_date import _date_parts, _date_problems
 
 
 def _annex_blocks(lines: list[Line]) -> tuple[Line | None, list[Line], list[Line]]:
@@ -91,7 +91,7 @@ def annex_numbering(c: Ctx) -> Out:
             problems.append(_("Arabic numbers: annexes are numbered I, II, …"))
         if len(set(numerals)) < len(numerals):
             problems.append(_("two annexes with the same heading"))
-        from ...model import roman
+        from generator.input.model import roman
 
         if not problems and numerals != [roman(k) for k in range(1, len(numerals) + 1)]:
             problems.append(_("not numbered I, II, … in order"))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ...i18n import _
-from ..doc import Line
-from ..report import FAIL, NOT_EVALUATED, PASS
-from .base import (
+from generator.i18n import _
+from generator.check.doc import Line
+from generator.check.report import FAIL, NOT_EVALUATED, PASS
+from generator.check.rules.base import (
     MOTTO,
     NATIONAL_TITLE,
     Ctx,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from ...i18n import _
-from ..report import PASS, WARN
-from .base import Ctx, Out, _quote
+from generator.i18n import _
+from generator.check.report import PASS, WARN
+from generator.check.rules.base import Ctx, Out, _quote
 
 
 def links_placeholder(c: Ctx) -> Out:
-    from ...placeholders import is_placeholder
+    from generator.input.placeholders import is_placeholder
 
     asks = _("every QR code and link leads to a real address")
     if not c.doc.addresses:

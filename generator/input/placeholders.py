@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from .i18n import _
+from generator.i18n import _
 
 __all__ = ["address_warnings", "is_placeholder"]
 
