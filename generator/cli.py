@@ -79,6 +79,14 @@ def _load_checked(dispatch: Path, legacy_encoding: str | None = None):  # type: 
     return model
 
 
+def _warn_of_placeholders(model, dispatch: Path) -> None:  # type: ignore[no-untyped-def]
+    """`validate` and `render`: a warning for each QR code whose address is a placeholder."""
+    from generator.input.placeholders import address_warnings
+
+    for warning in address_warnings(model, dispatch):
+        click.echo(_("Warning: {message}", message=warning), err=True)
+
+
 def _load(dispatch: Path, templates: Path | None, legacy_encoding: str | None = None):  # type: ignore[no-untyped-def]
     """The dispatch, with ``--templates`` (if given) in place of its ``templates:`` field."""
     model = _load_checked(dispatch, legacy_encoding)
@@ -250,6 +258,7 @@ def render(dispatch: Path, formats: list[str], out_dir: Path, templates: Path | 
     for fmt, data in outputs.items():
         path = atomic_write_bytes(out_dir / f"{dispatch.stem}.{fmt}", data)
         click.echo(_("wrote {path}", path=path))
+    _warn_of_placeholders(model, dispatch)  # last, as a reminder; an error above says only what is wrong
 
 
 def _default_jobs() -> int:
@@ -445,7 +454,7 @@ def schema() -> None:
 @_legacy_option
 def validate(dispatch: Path, legacy_encoding: str | None = None) -> None:
     """Check DISPATCH.yaml without rendering it."""
-    _load_checked(dispatch, legacy_encoding)
+    _warn_of_placeholders(_load_checked(dispatch, legacy_encoding), dispatch)
     click.echo(_("{file}: OK", file=dispatch))
 
 

@@ -11,19 +11,18 @@ that safe:
   can check the stack and reprint one copy.
 * The batch stays small: the copies share their fonts and QR images, stored once.
 
-The DOCX batch is for clerks who print from Word. Each copy keeps its own sections,
-headers, footers and page numbers, and the section that starts it has
-``w:type="oddPage"``: Word (like LibreOffice) then adds the blank page itself when it
-lays the document out. Word starts such a section "on the next odd-numbered page" and
-LibreOffice visibly goes by page numbers too, not by sheets, so every section that
-restarts its numbering at 1 (each annex too) starts on an odd page; see
-:func:`_start_on_odd_page`.
+The DOCX batch is for clerks who print from Word or LibreOffice. Each copy keeps its
+own sections, headers, footers and page numbers. Every section that restarts the page
+numbers at 1 (a copy, and each annex in it) starts on an odd page: given the page
+count of each such run of pages (read from the copy's PDF, :func:`numbered_runs`), the
+batch puts a blank page (a section of its own, with the empty first-page header) after
+a run of odd length, and every section starts on the next page (``nextPage``).
 
-LibreOffice 7.4 imports an odd-page section that has its own first-page header with
-the wrong page style on the section's second page, so in LibreOffice the second page
-of each copy shows no page number (a single copy with ``oddPage`` shows the same);
-by the OOXML rules that page has the section's default header, with the number. The
-PDF batch has no such caveat.
+Not ``w:type="oddPage"``, which would let Word add the blank pages itself: LibreOffice
+7.4 imports an odd-page section that has its own first-page header with the wrong page
+style, so it showed no page number on the second page of any copy and started page 1
+4.3 mm higher; saving from LibreOffice made that loss permanent. Without the page
+counts (a print of DOCX copies only), the batch falls back to ``oddPage``.
 
 Every function returns bytes (the caller writes them atomically) and the same input
 gives the same bytes.
@@ -45,7 +44,7 @@ from generator.errors import RenderError
 from generator.i18n import _
 from generator.render.measures import PAGE
 
-__all__ = ["annex_copies_pdf", "print_docx", "print_pdf"]
+__all__ = ["annex_copies_pdf", "numbered_runs", "print_docx", "print_pdf"]
 
 #: The index page's heading and its table's columns.
 INDEX_HEADING = "DANH SÁCH BẢN IN"
@@ -316,15 +315,19 @@ def _weasyprint_errors() -> contextlib.AbstractContextManager[None]:
 # --------------------------------------------------------------------------- DOCX
 
 
-def print_docx(copies: Sequence[bytes]) -> bytes:
+def print_docx(copies: Sequence[bytes], pages: Sequence[Sequence[int] | None] | None = None) -> bytes:
     """One DOCX of all ``copies`` (as :func:`generator.render.docx.docx_bytes` renders them).
 
     The first copy is the base (styles, settings, properties); every copy's body
     follows in order with its own section properties, so its margins, first-page
     header and footer and page numbering from 1 are its own. The section that starts
     each copy, and any other that restarts the page numbers (an annex), starts on an
-    odd page. Images are carried over and stored once; equal headers and footers are
-    stored once too.
+    odd page: ``pages`` gives, for each copy, the page count of each of its runs of
+    pages numbered from 1 (:func:`numbered_runs` of its PDF), and a blank page follows
+    a run of odd length. A copy without them (``None``, or counts that do not match
+    its sections) has its sections start on odd pages by ``w:type="oddPage"``.
+    Images are carried over and stored once; equal headers and footers are stored
+    once too.
 
     Only the base is opened with python-docx, which parses every XML part of a
     package; the other copies are read as :class:`_CopyPackage`, which parses only
@@ -357,14 +360,22 @@ def print_docx(copies: Sequence[bytes]) -> bytes:
                 _carry_relationships(element, package.main, merged.part, shared)
         sections = [*_section_breaks(blocks), final]
         _restart_page_numbers(sections[0])
-        for section in sections:
-            if _restarts_page_numbers(section):
-                _start_on_odd_page(section)
-        if n < len(packages) - 1:
+        runs = pages[n] if pages is not None and n < len(pages) else None
+        starts = [i for i, section in enumerate(sections) if _restarts_page_numbers(section)]
+        last = n == len(packages) - 1
+        if runs is None or len(runs) != len(starts):
+            for i in starts:
+                _start_on_odd_page(sections[i])
+        else:
+            blocks = _pad_runs(blocks, sections, starts, runs)
+        if not last:
             blocks = _end_section(blocks, final)
+            if runs is not None and len(runs) == len(starts) and runs[-1] % 2:
+                blocks.append(_blank_page(final))
         for block in blocks:
             body.append(block)
     body.append(final)  # the last copy's last section: the document's own sectPr
+    _clear_blank_pages(merged)
     _number_drawings(merged)
     from generator.render.reproducible import saved_docx, set_core_properties
 
@@ -593,6 +604,97 @@ def _start_on_odd_page(sectPr: Any) -> None:
     from docx.enum.section import WD_SECTION_START
 
     sectPr.start_type = WD_SECTION_START.ODD_PAGE
+
+
+def numbered_runs(pdf: bytes) -> list[int]:
+    """The page count of each run of pages numbered from 1 in congvan's ``pdf`` of a copy:
+    the dispatch, then each annex. Page 1 of a run shows no number (Decree 30); the
+    pages after it show theirs in the top margin."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        runs: list[int] = []
+        for page in document:
+            width, height = page.get_size()
+            text = page.get_textpage().get_text_bounded(0, height - _NUMBER_STRIP_MM * _PT_PER_MM, width, height)
+            if runs and text.strip().isdigit():
+                runs[-1] += 1
+            else:
+                runs.append(1)
+        return runs
+    finally:
+        document.close()
+
+
+#: The strip at the top of a page that holds its number (the top margin is 20 mm).
+_NUMBER_STRIP_MM = 18
+
+
+def _pad_runs(blocks: list[Any], sections: Sequence[Any], starts: Sequence[int], runs: Sequence[int]) -> list[Any]:
+    """``blocks`` with a blank page before each run of pages that follows a run of odd
+    length inside the copy; every section starts on the next page."""
+    from docx.enum.section import WD_SECTION_START
+
+    for section in sections:
+        if _restarts_page_numbers(section):
+            section.start_type = WD_SECTION_START.NEW_PAGE
+    out = list(blocks)
+    for k, start in enumerate(starts[1:]):
+        if runs[k] % 2 == 0:
+            continue
+        ending = sections[start - 1]  # the sectPr that ends the run before it
+        holder = ending.getparent().getparent()  # w:sectPr in w:pPr in w:p
+        at = next(i for i, b in enumerate(out) if b is holder or b in holder.iterancestors())
+        out.insert(at + 1, _blank_page(ending))
+    return out
+
+
+def _blank_page(like: Any) -> Any:
+    """A paragraph ending a one-page section with the page setup of ``like`` (a
+    ``w:sectPr``), its numbering continued; :func:`_clear_blank_pages` gives it an
+    empty header and footer."""
+    import copy
+
+    from docx.enum.section import WD_SECTION_START
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    sectPr = copy.deepcopy(like)
+    for tag in ("w:pgNumType", "w:headerReference", "w:footerReference", "w:titlePg"):
+        for element in sectPr.findall(qn(tag)):
+            sectPr.remove(element)
+    sectPr.start_type = WD_SECTION_START.NEW_PAGE
+    sectPr.set(_BLANK, "1")
+    paragraph = OxmlElement("w:p")
+    paragraph.set_sectPr(sectPr)
+    return paragraph
+
+
+#: Marks a blank page's section while the batch is put together (removed after).
+_BLANK = "congvan-blank"
+
+
+def _clear_blank_pages(document: Any) -> None:
+    """One empty header and one empty footer, shared by every blank page (a section
+    without its own would show the header and footer of the section before it)."""
+    import copy
+
+    from docx.oxml.ns import qn
+    from docx.section import Section
+
+    blanks = [s for s in document.element.body.iter(qn("w:sectPr")) if s.get(_BLANK)]
+    refs: list[Any] = []
+    for sectPr in blanks:
+        del sectPr.attrib[_BLANK]
+        if not refs:
+            section = Section(sectPr, document.part)
+            section.header.is_linked_to_previous = False
+            section.footer.is_linked_to_previous = False
+            refs = [copy.deepcopy(r) for r in sectPr if r.tag in (qn("w:headerReference"), qn("w:footerReference"))]
+            continue
+        for ref in reversed(refs):
+            sectPr.insert(0, copy.deepcopy(ref))
 
 
 def _restarts_page_numbers(sectPr: Any) -> bool:

@@ -603,7 +603,12 @@ def _run_print(
     else:
         for fmt in formats:
             parts = [(c.recipient, f"{c.stem}.{fmt}") for c in copies]
-            files.append((f"{PRINT_DIR}/{PRINT_STEM}.{fmt}", parts, {"index": index and fmt == "pdf"}))
+            options: dict[str, Any] = {"index": index and fmt == "pdf"}
+            if fmt == "docx":
+                pdfs = [_pdf_of(manifest, folder, c.stem) for c in copies]
+                options["pages_from"] = [pdf for pdf, _sha in pdfs]
+                options["pdf_sha256"] = [(pdf, sha) for pdf, sha in pdfs if pdf]
+            files.append((f"{PRINT_DIR}/{PRINT_STEM}.{fmt}", parts, options))
     software = digest({n: _version(n) for n in ("congvan", "pikepdf", "python-docx", "weasyprint")})
     todo: list[tuple[str, list[tuple[str, str]], dict[str, Any], dict[str, str], str]] = []
     for name, parts, options in files:
@@ -612,7 +617,10 @@ def _run_print(
         if missing:
             raise InputError([f"{folder}: " + _("{file} is missing: run `congvan batch --per-province` first.",
                                                  file=missing[0])])
-        inputs = {"files": digest([(f, e.sha256) for (_, f), e in zip(parts, entries, strict=True)]),  # type: ignore[union-attr]
+        # A print DOCX's blank pages follow its copies' PDFs (their page counts): those are its files too.
+        pdfs = [(pdf, sha) for pdf, sha in options.pop("pdf_sha256", [])]
+        inputs = {"files": digest([(f, e.sha256) for (_, f), e in zip(parts, entries, strict=True)]  # type: ignore[union-attr]
+                                  + pdfs),
                   "options": digest(options), "software": software}
         entry = manifest.outputs.get(name)
         reason = _reason(folder / name, entry, inputs)
@@ -651,6 +659,17 @@ def _make_print_files(
         _WORK.clear()
 
 
+def _pdf_of(manifest: Manifest, folder: Path, stem: str) -> tuple[str | None, str | None]:
+    """The PDF of a copy made from the same content as its DOCX, and its hash, for the
+    print DOCX's page counts; (None, None) when there is none (a print of DOCX only)."""
+    pdf, docx = manifest.outputs.get(f"{stem}.pdf"), manifest.outputs.get(f"{stem}.docx")
+    if pdf is None or docx is None or pdf.inputs.get("content") != docx.inputs.get("content"):
+        return None, None
+    if not (folder / f"{stem}.pdf").is_file():
+        return None, None
+    return f"{stem}.pdf", pdf.sha256
+
+
 def _make_print_file(index: int) -> bytes:
     from generator.batch import printing
 
@@ -658,7 +677,9 @@ def _make_print_file(index: int) -> bytes:
     name, parts, options = _WORK["print_files"][index]
     blobs = {f: (folder / f).read_bytes() for f in dict.fromkeys(f for _, f in parts)}
     if name.endswith(".docx"):
-        return printing.print_docx([blobs[f] for _, f in parts])
+        # The page counts come from the copies' PDFs, where the batch made them too.
+        pages = [printing.numbered_runs((folder / pdf).read_bytes()) if pdf else None for pdf in options["pages_from"]]
+        return printing.print_docx([blobs[f] for _, f in parts], pages)
     if "annex_copies" in options:
         return printing.annex_copies_pdf(blobs[f"{ANNEX_STEM}.pdf"], options["annex_copies"])
     return printing.print_pdf([(label, blobs[f]) for label, f in parts], index=options["index"],

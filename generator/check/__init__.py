@@ -54,6 +54,9 @@ def check_bytes(data: bytes, name: str, profile: Profile | None = None) -> Repor
     """Check the bytes of one file (``name`` is shown in the report)."""
     profile = profile or get_profile(None)
     doc = read_document(data, name)
+    from generator.check.addresses import read_addresses
+
+    doc.addresses = read_addresses(data, doc)
     return Report(name, doc.kind, profile.name, run_rules(doc, profile))
 
 

@@ -149,6 +149,12 @@ class Document:
     #: each with the ``order`` of the line before it and what it is.
     shapes: list[tuple[int, str]] = field(default_factory=list)
     producer: str = ""
+    #: The bounding boxes of what a PDF draws (rules, frames, borders), mm: (page, x0, x1,
+    #: top, bottom). Empty for a DOCX.
+    boxes: list[tuple[int, float, float, float, float]] = field(default_factory=list)
+    #: Web addresses the file carries, with where: its QR codes, its links and the
+    #: addresses in its text (:mod:`generator.check.addresses`).
+    addresses: list[tuple[str, str]] = field(default_factory=list)
 
     def part_lines(self, part: int, area: str = "body") -> list[Line]:
         return [ln for ln in self.lines if ln.part == part and ln.area == area]

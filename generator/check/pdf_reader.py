@@ -89,6 +89,7 @@ def _read_pages(doc: Document, pages: list) -> None:  # type: ignore[type-arg]
         width, height = float(page.width) / MM, float(page.height) / MM
         lines = _page_lines(page, number)
         rules = _page_rules(page, number)
+        doc.boxes += _page_boxes(page, number)
         _mark_areas(lines, rules, number, width, height)
         body = [ln for ln in lines if ln.area == "body"]
         # A page opening with "Phụ lục" or "(Kèm theo" starts an annex (on page 1: a file
@@ -122,14 +123,20 @@ def _page_lines(page, number: int) -> list[Line]:  # type: ignore[no-untyped-def
             rows[-1].append(c)
         else:
             rows.append([c])
+    for row in rows:
+        row.sort(key=lambda c: c["x0"])
+    split = _header_columns(rows)
     out: list[Line] = []
     for index, row in enumerate(rows):
-        row.sort(key=lambda c: c["x0"])
         segment: list[dict] = []
         for c in row:
             if segment:
                 gap = c["x0"] - segment[-1]["x1"]
-                if gap > 2 * max(c["size"], segment[-1]["size"]):
+                # The header's two columns are split where the columns meet, however
+                # close their words come (a long parent agency on the Quốc hiệu's
+                # baseline); elsewhere a gap wider than two characters splits.
+                across = split is not None and split[0] <= index < split[1] and segment[-1]["x1"] <= split[2] < c["x1"]
+                if across or gap > 2 * max(c["size"], segment[-1]["size"]):
                     out += _line(segment, number, index)
                     segment = []
             segment.append(c)
@@ -137,6 +144,52 @@ def _page_lines(page, number: int) -> list[Line]:  # type: ignore[no-untyped-def
             out += _line(segment, number, index)
     out.sort(key=lambda ln: (ln.y or 0, ln.x0 or 0))
     return out
+
+
+#: The Quốc hiệu and "Kính gửi" as :func:`_letters` gives them.
+_NATIONAL_LETTERS = "conghoaxahoichunghiavietnam"
+_KINH_GUI_LETTERS = "kinhgui"
+#: How far below the Quốc hiệu the header may reach when no "Kính gửi" closes it, mm.
+_HEADER_DEPTH_MM = 60
+
+
+def _letters(row: list[dict]) -> tuple[str, list[int]]:
+    """The row's letters without spaces, tone marks or case ("đ" as "d"), and for each
+    letter the index of its character in ``row``."""
+    import unicodedata
+
+    text, owner = "", []
+    for k, c in enumerate(row):
+        decomposed = unicodedata.normalize("NFD", c["text"].lower())
+        folded = "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch)).replace("đ", "d")
+        text += folded
+        owner += [k] * len(folded)
+    return text, owner
+
+
+def _header_columns(rows: list[list[dict]]) -> tuple[int, int, float] | None:
+    """Where the header's two columns meet: (its first row, the first row past it, x in pt).
+
+    Decree 30's header sets the agency (left) and the Quốc hiệu (right) side by side.
+    The right column starts where the Quốc hiệu starts: the Tiêu ngữ and the place and
+    date under it are centred under it and narrower, and nothing in the left column
+    reaches it. The header ends at "Kính gửi" (or 60 mm below the Quốc hiệu): the body
+    below runs across the page.
+    """
+    for i, row in enumerate(rows):
+        text, owner = _letters(row)
+        at = text.find(_NATIONAL_LETTERS)
+        if at < 0:
+            continue
+        x = row[owner[at]]["x0"]
+        top = row[0]["top"]
+        end = next(
+            (j for j in range(i + 1, len(rows))
+             if _letters(rows[j])[0].startswith(_KINH_GUI_LETTERS) or rows[j][0]["top"] - top > _HEADER_DEPTH_MM * MM),
+            len(rows),
+        )
+        return i, end, x - 0.5
+    return None
 
 
 def _line(chars: list[dict], page: int, row: int) -> list[Line]:
@@ -164,6 +217,11 @@ def _line(chars: list[dict], page: int, row: int) -> list[Line]:
             colors=frozenset(_colour(c.get("non_stroking_color")) for c in visible),
         )
     ]
+
+
+def _page_boxes(page, number: int) -> list[tuple[int, float, float, float, float]]:  # type: ignore[no-untyped-def]
+    return [(number, o["x0"] / MM, o["x1"] / MM, o["top"] / MM, o["bottom"] / MM)
+            for o in list(page.lines) + list(page.rects) + list(page.curves)]
 
 
 def _page_rules(page, number: int) -> list[HRule]:  # type: ignore[no-untyped-def]

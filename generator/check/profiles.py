@@ -58,6 +58,10 @@ class Profile:
     #: Slack for what a reader measures: mm for lengths, pt for sizes.
     tolerance_mm: float = 0.5
     tolerance_pt: float = 0.25
+    #: Slack for a margin estimated from where a PDF's text stands, mm, on every side
+    #: and for every document: a PDF gives glyph boxes, not the line boxes a word
+    #: processor lays out (LibreOffice's first line stands 0.3 mm above its top margin).
+    margin_tolerance_mm: float = 0.8
 
 
 PROFILES = {

@@ -447,15 +447,62 @@ class AnnexAttribute(_Model):
     text: Text
 
 
+#: An annex heading as a clerk may type it: "Phụ lục", or with a number ("Phụ lục II", "Phụ lục 2").
+ANNEX_HEADING = re.compile(r"(?i)^phụ lục(?:\s+([ivxlc]+|\d+))?$")
+
+#: A reference to an annex's computed heading in body or annex text: ``{annex:2}``.
+ANNEX_REF = re.compile(r"\{annex:(\d+)\}")
+
+
+def roman(n: int) -> str:
+    """``n`` (1–3999) in Roman numerals: 1 → I, 4 → IV, 14 → XIV."""
+    out = ""
+    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
 class Annex(_Model):
     """An annex or attached plan, on its own pages with its own page numbers."""
 
     heading: Text | None = Field(
-        None, description="'Phụ lục', 'Phụ lục I', …; leave out for an attached plan (KẾ HOẠCH …)."
+        None, description="'Phụ lục' for an annex: congvan numbers them (one annex: 'Phụ lục'; two or "
+        "more: 'Phụ lục I', 'Phụ lục II', …). Leave out for an attached plan (KẾ HOẠCH …).",
     )
     title: Text = Field(description="Printed in capitals, e.g. 'Kế hoạch tổ chức …'.")
     attributes: list[AnnexAttribute] = Field(default_factory=list)
+    lines: list[Text] = Field(
+        default_factory=list, description="Plain lines of text, printed as written (a list without labels)."
+    )
     plan: Plan | None = None
+
+    @field_validator("heading")
+    @classmethod
+    def _heading_is_phu_luc(cls, value: str | None) -> str | None:
+        if value is not None and not ANNEX_HEADING.match(value):
+            raise ValueError(_(
+                "{value}: write 'Phụ lục' (congvan numbers the annexes), or leave heading out "
+                "for an attached plan", value=repr(value),
+            ))
+        return value
+
+
+def annex_headings(annexes: list[Annex]) -> list[str | None]:
+    """The printed heading of each annex (Decree 30, Phụ lục I, III.1; §6.1 of the spec): one
+    annex with a heading is "Phụ lục", two or more are "Phụ lục I", "Phụ lục II", … in order."""
+    count = sum(1 for a in annexes if a.heading is not None)
+    out: list[str | None] = []
+    n = 0
+    for annex in annexes:
+        if annex.heading is None:
+            out.append(None)
+            continue
+        n += 1
+        out.append("Phụ lục" if count == 1 else f"Phụ lục {roman(n)}")
+    return out
 
 
 class PerProvince(_Model):
@@ -567,6 +614,23 @@ class Dispatch(_Model):
                          known=", ".join("{" + k + "}" for k in sorted(COPY_PLACEHOLDERS)))
                        if unknown else _("needs an annex with a plan table to take dates from"))
                 )
+        headings = annex_headings(self.annexes)
+        for i, (annex, heading) in enumerate(zip(self.annexes, headings, strict=True)):
+            typed = ANNEX_HEADING.match(annex.heading or "")
+            if typed and typed.group(1) and typed.group(1).upper() != (heading or "").removeprefix("Phụ lục ").upper():
+                raise ValueError(f"annexes.{i}.heading: " + _(
+                    "{value}: this annex is {heading}; write 'Phụ lục' and congvan numbers the annexes",
+                    value=repr(annex.heading), heading=repr(heading),
+                ))
+        for where, text, _extra in self._texts_with_placeholders():
+            for ref in ANNEX_REF.findall(text):
+                n = int(ref)
+                if not 1 <= n <= len(headings) or headings[n - 1] is None:
+                    numbered = [str(k) for k, h in enumerate(headings, 1) if h is not None]
+                    raise ValueError(f"{where}: " + _(
+                        "{{annex:{n}}} refers to no annex with a heading 'Phụ lục' (annexes with one: {known})",
+                        n=n, known=", ".join(numbered) or _("none here"),
+                    ))
         for i, d in enumerate(self.body.directives):
             if d.deadline is not None and "{deadline}" not in d.text:
                 raise ValueError(f"body.directives.{i}: " + _(
@@ -587,6 +651,7 @@ class Dispatch(_Model):
         for i, a in enumerate(self.annexes):
             out.append((f"annexes.{i}.title", a.title, set()))
             out += [(f"annexes.{i}.attributes.{j}.text", t.text, set()) for j, t in enumerate(a.attributes)]
+            out += [(f"annexes.{i}.lines.{j}", t, set()) for j, t in enumerate(a.lines)]
         return out
 
     @property

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from generator.render import measures
 from generator.render import qr
-from generator.input.model import PLACEHOLDER, Annex, Dispatch, Plan
+from generator.input.model import ANNEX_REF, PLACEHOLDER, Annex, Dispatch, Plan, annex_headings
 from generator.input.provinces import place_tones
 from generator.vietnamese import (
     document_number,
@@ -126,6 +126,8 @@ def build_view(
     """
     plan = dispatch.plan
     values = {"province_count": str(plan.province_count)} if plan else {}
+    headings = annex_headings(dispatch.annexes)
+    values |= {f"annex:{n}": h for n, h in enumerate(headings, 1) if h}
     agency = dispatch.agency
     lines = agency.header_lines or [agency.name]
     recipients = [copy.recipient] if copy else list(dispatch.recipients)
@@ -150,7 +152,8 @@ def build_view(
         signer_name=dispatch.signer.name,
         signature_image=_signature(dispatch),
         footer=list(dispatch.footer),
-        annexes=[_annex(dispatch, a, values, copy) for a in dispatch.annexes] if annexes else [],
+        annexes=[_annex(dispatch, a, h, values, copy) for a, h in zip(dispatch.annexes, headings, strict=True)]
+        if annexes else [],
     )
     return _in_tone_style(view, dispatch.per_province.tones) if copy else view
 
@@ -168,7 +171,9 @@ def _in_tone_style(value: Any, style: str) -> Any:
 
 
 def fill(text: str, values: dict[str, str]) -> str:
-    """Replace ``{name}`` placeholders; the model has checked every name is known."""
+    """Replace ``{name}`` placeholders and ``{annex:N}`` (the annex's computed heading);
+    the model has checked every name is known."""
+    text = ANNEX_REF.sub(lambda m: values.get(f"annex:{int(m.group(1))}", m.group(0)), text)
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
@@ -262,13 +267,14 @@ def _reference(dispatch: Dispatch) -> str:
 
 
 def _annex(
-    dispatch: Dispatch, annex: Annex, values: dict[str, str], copy: ProvinceCopy | None
+    dispatch: Dispatch, annex: Annex, heading: str | None, values: dict[str, str], copy: ProvinceCopy | None
 ) -> AnnexView:
     shade = copy.cluster_index if copy and dispatch.per_province.highlight and annex.plan is dispatch.plan else None
     return AnnexView(
-        heading=annex.heading,
+        heading=heading,
         title=fill(annex.title, values).upper(),
         reference=_reference(dispatch),
-        attributes=[f"- {a.label}: {fill(a.text, values)}" for a in annex.attributes],
+        attributes=[f"- {a.label}: {fill(a.text, values)}" for a in annex.attributes]
+        + [fill(t, values) for t in annex.lines],
         plan=_plan(annex.plan, shade) if annex.plan else None,
     )
