@@ -21,7 +21,7 @@ _MAX_SIDE = 4000
 
 def read_addresses(data: bytes, doc: Document) -> list[tuple[str, str]]:
     """(where, address) for each address in the file, in the order found."""
-    out = [(_("page {n}", n=ln.page) if ln.page else _("text"), m.group(0).rstrip(".,;:"))
+    out = [(_("page {n}", n=ln.page) if ln.page else _("in the text"), m.group(0).rstrip(".,;:"))
            for ln in doc.lines for m in _IN_TEXT.finditer(ln.text)]
     try:
         out += _pdf_addresses(data) if doc.kind == "pdf" else _docx_addresses(data)
