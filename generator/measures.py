@@ -17,6 +17,7 @@ __all__ = [
     "SINGLE_LINE",
     "PAGE",
     "SIZES",
+    "URGENCY_FRAMES",
     "Page",
     "Sizes",
     "mm_to_twips",
@@ -62,6 +63,11 @@ class Page:
     #: at 12 pt bold needs 74.4 mm; 46/54 % gives 75.9 mm for the agency and 89.1 mm
     #: for the Quốc hiệu, which needs 88.3 mm at 12 pt bold (widths from fontTools).
     header_split: float = 0.46
+    #: The least distance between the agency's lines and the Quốc hiệu's (box 2 and
+    #: box 1, issue 10 §1): each line of box 2 is centred in its column and at most
+    #: the column less twice this wide, so it ends at least this far from the column
+    #: edge; congvan breaks longer names itself (generator.view.header_lines).
+    header_gutter: float = 4.0
     #: Nơi nhận / signer table split (§2, Mẫu 1.5: 3510/5812 twips ≈ 38/62 %).
     closing_split: float = 0.38
     #: "Kính gửi:" start for a list of recipients, and where the dashes line up:
@@ -82,6 +88,16 @@ class Page:
     @property
     def text_width(self) -> float:
         return self.width - self.left - self.right
+
+    @property
+    def header_text_width(self) -> float:
+        """The widest line of box 2: its column less the gutter on either side."""
+        return self.text_width * self.header_split - 2 * self.header_gutter
+
+    @property
+    def qr_caption_width(self) -> float:
+        """A QR caption's line: the code plus 8 mm either side (the cell's text width)."""
+        return self.qr_size + 16
 
     @property
     def text_height(self) -> float:
@@ -126,6 +142,14 @@ SIZES = Sizes()
 #: Height of one "single" line in em for Times New Roman and its metric clone Liberation
 #: Serif: (hhea ascender 1825 + descender 443 + line gap 87) / 2048 units per em.
 SINGLE_LINE = (1825 + 443 + 87) / 2048
+
+#: Box 10b frames, width × height in mm (§5: pre-made stamps of these sizes), keyed by
+#: the mark in the new tone style. The text is centred in the frame in both outputs.
+URGENCY_FRAMES: dict[str, tuple[float, float]] = {
+    "KHẨN": (20.0, 8.0),
+    "THƯỢNG KHẨN": (40.0, 8.0),
+    "HỎA TỐC": (30.0, 8.0),
+}
 
 #: Box 1, fixed text. The Decree writes the motto with spaced hyphens (§3).
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
