@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 __all__ = [
+    "BODY_LINE_PT",
     "MOTTO",
     "NATIONAL_TITLE",
     "SINGLE_LINE",
@@ -20,6 +21,7 @@ __all__ = [
     "URGENCY_FRAMES",
     "Page",
     "Sizes",
+    "first_page_bottom",
     "mm_to_twips",
     "mm_to_twips_at_least",
     "pt_to_half_points",
@@ -143,6 +145,17 @@ SIZES = Sizes()
 #: Serif: (hhea ascender 1825 + descender 443 + line gap 87) / 2048 units per em.
 SINGLE_LINE = (1825 + 443 + 87) / 2048
 
+def first_page_bottom(footer_lines: int) -> float:
+    """Page 1's bottom margin in mm with ``footer_lines`` of box 13: as Word and LibreOffice
+    lay out a footer taller than the margin below the body (the footer ends
+    ``header_distance`` above the page's edge and the body stops above it), so the PDF's
+    page 1 holds what theirs does."""
+    if not footer_lines:
+        return PAGE.bottom
+    height = footer_lines * SIZES.footer * SINGLE_LINE + 1.75  # + the rule: 0.75 pt, 1 pt space
+    return max(PAGE.bottom, PAGE.header_distance + height * MM_PER_INCH / 72)
+
+
 #: Box 10b frames, width × height in mm (§5: pre-made stamps of these sizes), keyed by
 #: the mark in the new tone style. The text is centred in the frame in both outputs.
 URGENCY_FRAMES: dict[str, tuple[float, float]] = {
@@ -154,3 +167,11 @@ URGENCY_FRAMES: dict[str, tuple[float, float]] = {
 #: Box 1, fixed text. The Decree writes the motto with spaced hyphens (§3).
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+
+#: Box 6's line pitch in points, for both outputs: ``body_line_height`` single lines of the
+#: body size, rounded to the twip (1/20 pt) Word stores. The DOCX gives it as "at least"
+#: (``w:lineRule="atLeast"``): Word and LibreOffice then put a line's extra space above its
+#: text and count all of it when they fit lines on a page, as the PDF's line boxes do;
+#: "multiple" spacing lets the extra below a page's last line hang into the margin, so
+#: LibreOffice fitted a line more than the PDF on a full page.
+BODY_LINE_PT = round(SIZES.body * SINGLE_LINE * SIZES.body_line_height * 20) / 20

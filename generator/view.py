@@ -125,6 +125,9 @@ class DispatchView:
     parent_lines: list[str] = field(default_factory=list)
     #: Box 10b's frame, width and height in mm (§5), when there is an urgency mark.
     urgency_frame: tuple[float, float] | None = None
+    #: Page 1's bottom margin in mm when box 13 is taller than the margin allows (the PDF's;
+    #: Word and LibreOffice move the body up themselves); ``None``: the usual margin.
+    first_page_bottom: float | None = None
 
 
 def build_view(
@@ -167,8 +170,14 @@ def build_view(
         parent_lines=header_lines(agency.parent, agency.parent_lines, parent=True) if agency.parent else [],
         urgency_frame=measures.URGENCY_FRAMES[_tones_new(dispatch.marks.urgency)]
         if dispatch.marks.urgency else None,
+        first_page_bottom=_first_page_bottom(len(dispatch.footer)),
     )
     return _in_tone_style(view, dispatch.per_province.tones) if copy else view
+
+
+def _first_page_bottom(footer_lines: int) -> float | None:
+    bottom = measures.first_page_bottom(footer_lines)
+    return bottom if bottom > measures.PAGE.bottom else None
 
 
 def _in_tone_style(value: Any, style: str) -> Any:

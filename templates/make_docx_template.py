@@ -39,6 +39,7 @@ from docx.shared import Pt, RGBColor, Twips  # noqa: E402
 from generator.atomic import atomic_write_bytes  # noqa: E402
 from generator.docx_render import column_twips  # noqa: E402
 from generator.measures import (  # noqa: E402
+    BODY_LINE_PT,
     PAGE,
     SIZES,
     mm_to_twips,
@@ -128,10 +129,14 @@ def tag(container: Any, jinja: str) -> Any:
 
 
 def body_para(container: Any, text: str) -> Any:
-    """Box 6: justified, first-line indent, ≥ 6 pt before, 1.2 lines, never hyphenated,
+    """Box 6: justified, first-line indent, ≥ 6 pt before, 1.2 lines (at least
+    :data:`BODY_LINE_PT`, so Word and LibreOffice fit lines on a page as the PDF does), never hyphenated,
     never a single line of it alone at the top or foot of a page (``w:widowControl``)."""
     p = para(container, text, size=SIZES.body, align=ALIGN.JUSTIFY, before=SIZES.body_space_before,
-             line=SIZES.body_line_height, first=PAGE.first_line_indent)
+             first=PAGE.first_line_indent)
+    f = p.paragraph_format
+    f.line_spacing = Twips(round(BODY_LINE_PT * 20))  # the PDF's pitch (measures.BODY_LINE_PT)
+    f.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
     get_or_add(p._p.get_or_add_pPr(), "w:widowControl")
     get_or_add(p._p.get_or_add_pPr(), "w:suppressAutoHyphens")
     return p
@@ -351,6 +356,10 @@ def urgency_frame(cell: Any) -> None:
     t = table(cell, [mm_to_twips(20)], centred=True)
     width = "{{ urgency_frame_twips }}"
     tbl = t._tbl
+    # python-docx follows a table added to a cell with an empty 14 pt paragraph: not ours.
+    after = tbl.getnext()
+    if after is not None and after.tag == qn("w:p") and not len(after):
+        after.getparent().remove(after)
     get_or_add(tbl.tblPr, "w:tblW", w=width, type="dxa")
     get_or_add(tbl.tblPr, "w:tblLayout", type="fixed")
     edges = tbl.tblPr.find(qn("w:tblBorders"))
