@@ -213,13 +213,24 @@ def _body(dispatch: Dispatch, values: dict[str, str], copy: ProvinceCopy | None)
     out += [Paragraph("text", fill(t, values)) for t in body.contact]
     if body.closing:
         out.append(Paragraph("closing", body.closing))
-    # The closing and at least the last lines of the body go with the signature block:
-    # the last paragraph keeps with the closing (or with what follows), which keeps with
-    # the QR codes and Nơi nhận; widows/orphans of 2 keep two of its lines together.
-    keep = 2 if body.closing and len(out) >= 2 else 1
-    for i in range(max(0, len(out) - keep), len(out)):
+    # The closing and at least two lines of the body go with the signature block: the
+    # closing and the paragraphs before it that make up two lines keep with what follows
+    # (the QR codes, Nơi nhận); widows/orphans of 2 keep two lines of a split paragraph.
+    lines = 0.0
+    for i in range(len(out) - 1, -1, -1):
         out[i] = dataclasses.replace(out[i], keep_with_next=True)
+        if out[i].kind != "closing":
+            lines += _estimated_lines(out[i].full_text)
+        if lines >= 2:
+            break
     return out
+
+
+def _estimated_lines(text: str) -> int:
+    """How many lines a body paragraph takes (its first-line indent included)."""
+    page, sizes = measures.PAGE, measures.SIZES
+    width = page.first_line_indent + _width(text, sizes.body, False, False)
+    return max(1, -int(-width // (page.text_width * 0.97)))  # justified lines are rarely full
 
 
 def _noi_nhan(dispatch: Dispatch) -> list[str]:
