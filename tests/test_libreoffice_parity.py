@@ -39,8 +39,9 @@ def rendered(example, second, tmp_path_factory):
 
 
 def summary(data: bytes) -> list[tuple[str, str]]:
-    """(printed page number, first words) for each page."""
-    return [(v.number, v.start) for v in pages(data)]
+    """(printed page number, first words) for each page; every page 1 starts with the
+    header, whose two columns' lines the engines set a fraction of a point apart."""
+    return [(v.number, v.start if i else "") for i, v in enumerate(pages(data))]
 
 
 def test_libreoffice_breaks_pages_where_the_pdf_does(rendered):
