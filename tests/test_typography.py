@@ -48,12 +48,10 @@ def rendered(example, tmp_path_factory):
 def caption_lines(data: bytes) -> list[list[str]]:
     """Under each QR code, its caption's lines (text within the code's column)."""
     pdf = PdfReader(data)
-    for i, page in enumerate(pdf.pages):
-        codes = [im for im in page.images if abs((im["x1"] - im["x0"]) - 28 * MM) < 2 * MM]
-        if codes:
-            break
-    else:
-        raise AssertionError("no QR code on any page")
+    found = [(i, [im for im in page.images if abs((im["x1"] - im["x0"]) - 28 * MM) < 2 * MM])
+             for i, page in enumerate(pdf.pages)]
+    i, codes = next(((i, codes) for i, codes in found if codes), (None, []))
+    assert codes, "no QR code on any page"
     out = []
     for im in sorted(codes, key=lambda im: im["x0"]):
         middle = (im["x0"] + im["x1"]) / 2
