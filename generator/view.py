@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import functools
 import itertools
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -327,8 +328,10 @@ def _annex(
 _PLAIN_BREAK = 30.0
 #: A line holding a single word costs this, so it is chosen only when nothing else fits.
 _SINGLE_WORD = 1000.0
-#: Above this many words, plain greedy wrapping (the choices grow as words^lines).
+#: Above this many words, or this many ways to break them, plain greedy wrapping (the
+#: choices grow as words^lines; names, captions and reference lines stay far below).
 _MAX_WORDS = 40
+_MAX_CHOICES = 5000
 
 #: Words that start a place name in an agency's name ("TỈNH QUẢNG NINH", "XÃ BÁT TRÀNG"):
 #: the place runs from here to the end of the name and is never split.
@@ -423,8 +426,11 @@ def balanced_lines(
         0.0 if (not preferred or k in preferred or words[i - 1].endswith(",")) else _PLAIN_BREAK
         for i, k in enumerate(keys) if i
     ]
+    fewest = max(2, math.ceil(_width(text, size, bold, italic) / width))
     for strict in (True, False):
-        for count in range(2, min(len(words), 6) + 1):
+        for count in range(fewest, min(len(words), 6) + 1):
+            if math.comb(len(words) - 1, count - 1) > _MAX_CHOICES:
+                break
             best: tuple[float, list[str]] | None = None
             for cuts in itertools.combinations(range(1, len(words)), count - 1):
                 if strict and not all(ok[c] for c in cuts):
