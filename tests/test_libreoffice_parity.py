@@ -29,12 +29,18 @@ def dispatches(example, second) -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def rendered(example, second, tmp_path_factory):
+    """congvan's PDF and LibreOffice's PDF of the DOCX, for each dispatch and for three of
+    the example's per-province copies (each addressed to its province, with its paragraph)."""
+    from generator.copies import plan_copies
     from generator.docx_render import docx_bytes
     from generator.pdf_render import pdf_bytes
 
-    ds = dispatches(example, second)
-    pdfs = {k: pdf_bytes(d) for k, d in ds.items()}
-    lo = docx_to_pdfs({k: docx_bytes(d) for k, d in ds.items()}, tmp_path_factory.mktemp("parity-lo"))
+    ds = {k: (d, None) for k, d in dispatches(example, second).items()}
+    copies = plan_copies(example)
+    for c in (copies[0], copies[len(copies) // 2], copies[-1]):
+        ds[f"copy-{c.stem}"] = (example, c)
+    pdfs = {k: pdf_bytes(d, c) for k, (d, c) in ds.items()}
+    lo = docx_to_pdfs({k: docx_bytes(d, c) for k, (d, c) in ds.items()}, tmp_path_factory.mktemp("parity-lo"))
     return pdfs, lo
 
 
