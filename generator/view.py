@@ -344,6 +344,8 @@ _UNBROKEN = (
     ("ủy", "ban", "nhân", "dân"), ("hội", "đồng", "nhân", "dân"), ("mặt", "trận", "tổ", "quốc"),
     ("trung", "ương"), ("quốc", "gia"), ("việt", "nam"), ("hồ", "chí", "minh"), ("ủy", "ban"),
     ("nhân", "dân"), ("văn", "phòng"), ("trung", "tâm"), ("chi", "cục"), ("tổng", "cục"),
+    ("thanh", "niên"), ("cộng", "sản"), ("chuyển", "đổi", "số"), ("công", "nghệ"), ("cộng", "đồng"),
+    ("điện", "tử"), ("thông", "tin"), ("truyền", "thông"), ("khoa", "học"),
 )
 #: A unit inside a name starts here: "SỞ TÀI CHÍNH / TỈNH …", "BỘ THÔNG TIN / VÀ TRUYỀN THÔNG".
 _NAME_BREAKS = ("và", "sở", "cục", "vụ", "ban", "phòng", "viện", "trung", "văn", "chi", "tổng", "tỉnh",
@@ -374,7 +376,7 @@ def header_lines(name: str, given: list[str] | None, *, parent: bool) -> list[st
 
 
 def _caption_lines(caption: str) -> list[str]:
-    return balanced_lines(caption, measures.PAGE.qr_caption_width, measures.SIZES.qr_caption)
+    return balanced_lines(caption, measures.PAGE.qr_caption_width, measures.SIZES.qr_caption, names=True)
 
 
 def _breakable(words: list[str], names: bool) -> list[bool]:
