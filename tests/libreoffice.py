@@ -76,4 +76,8 @@ def docx_to_pdfs(docxs: dict[str, bytes], workdir: Path, timeout: float = 600) -
         if not target.exists():
             raise AssertionError(f"LibreOffice could not convert {source}: {done.stdout}{done.stderr}")
         out[name] = target.read_bytes()
+        # Times New Roman is laid out with its metric clone; another font breaks lines elsewhere.
+        if b"LiberationSerif" not in out[name]:
+            raise AssertionError("LibreOffice set Times New Roman in a font other than Liberation Serif: "
+                                 "install fonts-liberation2 (Debian) so its lines match the PDF's")
     return out
