@@ -12,8 +12,8 @@ import pytest
 from libreoffice import docx_to_pdfs
 from pdfread import MM, PdfReader
 
-from generator.measures import PAGE
-from generator.model import Agency
+from generator.render.measures import PAGE
+from generator.input.model import Agency
 
 #: Real agencies of every length and kind, with their parents (cơ quan chủ quản), and the
 #: names a line may never split: "ỦY BAN NHÂN DÂN", the place ("TỈNH QUẢNG NINH").
@@ -66,9 +66,9 @@ def dispatch_for(example, name: str, parent: str | None, **lines):
 @pytest.fixture(scope="module")
 def rendered(example, tmp_path_factory):
     """Each agency's PDF, its DOCX as LibreOffice prints it, and the view's lines."""
-    from generator.docx_render import docx_bytes
-    from generator.pdf_render import pdf_bytes
-    from generator.view import build_view
+    from generator.render.docx import docx_bytes
+    from generator.render.pdf import pdf_bytes
+    from generator.render.view import build_view
 
     pdfs, docxs, views = {}, {}, {}
     for key, (name, parent, _names) in AGENCIES.items():
@@ -111,8 +111,8 @@ def test_the_example_breaks_as_a_clerk_would(rendered):
 
 
 def test_a_clerks_lines_win_for_the_agency_and_its_parent(example, tmp_path):
-    from generator.docx_render import docx_bytes
-    from generator.pdf_render import pdf_bytes
+    from generator.render.docx import docx_bytes
+    from generator.render.pdf import pdf_bytes
 
     d = dispatch_for(
         example, "Sở Khoa học và Công nghệ", "Ủy ban nhân dân tỉnh Quảng Ninh",

@@ -31,9 +31,9 @@ def dispatches(example, second) -> dict[str, object]:
 def rendered(example, second, tmp_path_factory):
     """congvan's PDF and LibreOffice's PDF of the DOCX, for each dispatch and for three of
     the example's per-province copies (each addressed to its province, with its paragraph)."""
-    from generator.copies import plan_copies
-    from generator.docx_render import docx_bytes
-    from generator.pdf_render import pdf_bytes
+    from generator.batch.copies import plan_copies
+    from generator.render.docx import docx_bytes
+    from generator.render.pdf import pdf_bytes
 
     ds = {k: (d, None) for k, d in dispatches(example, second).items()}
     copies = plan_copies(example)

@@ -38,8 +38,8 @@ def variants(example, second) -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def rendered(example, second, tmp_path_factory):
-    from generator.docx_render import docx_bytes
-    from generator.pdf_render import pdf_bytes
+    from generator.render.docx import docx_bytes
+    from generator.render.pdf import pdf_bytes
 
     dispatches = variants(example, second)
     pdfs = {k: pdf_bytes(d) for k, d in dispatches.items()}

@@ -9,7 +9,7 @@ import pytest
 from libreoffice import docx_to_pdfs
 from pdfread import MM, PdfReader, norm
 
-from generator.model import Agency, QRCode
+from generator.input.model import Agency, QRCode
 
 CAPTIONS = {
     "example": None,  # "Tổ công nghệ số cộng đồng", "Kênh Zalo OA Chuyển đổi số quốc gia"
@@ -35,8 +35,8 @@ def with_reference(example):
 
 @pytest.fixture(scope="module")
 def rendered(example, tmp_path_factory):
-    from generator.docx_render import docx_bytes
-    from generator.pdf_render import pdf_bytes
+    from generator.render.docx import docx_bytes
+    from generator.render.pdf import pdf_bytes
 
     ds = {k: with_captions(example, c) for k, c in CAPTIONS.items()}
     ds["reference"] = with_reference(example)

@@ -39,8 +39,8 @@ def frame(data: bytes, mark: str) -> dict[str, float]:
 
 @pytest.fixture(scope="module")
 def rendered(second, tmp_path_factory):
-    from generator.docx_render import docx_bytes
-    from generator.pdf_render import pdf_bytes
+    from generator.render.docx import docx_bytes
+    from generator.render.pdf import pdf_bytes
 
     pdfs, docxs = {}, {}
     for mark, key in KEYS.items():

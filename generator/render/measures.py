@@ -68,7 +68,7 @@ class Page:
     #: The least distance between the agency's lines and the Quốc hiệu's (box 2 and
     #: box 1, issue 10 §1): each line of box 2 is centred in its column and at most
     #: the column less twice this wide, so it ends at least this far from the column
-    #: edge; congvan breaks longer names itself (generator.view.header_lines).
+    #: edge; congvan breaks longer names itself (generator.render.view.header_lines).
     header_gutter: float = 4.0
     #: Nơi nhận / signer table split (§2, Mẫu 1.5: 3510/5812 twips ≈ 38/62 %).
     closing_split: float = 0.38
