@@ -39,6 +39,7 @@ from docx.shared import Pt, RGBColor, Twips  # noqa: E402
 from generator.atomic import atomic_write_bytes  # noqa: E402
 from generator.render.docx import column_twips  # noqa: E402
 from generator.render.measures import (  # noqa: E402
+    BODY_LINE_PT,
     PAGE,
     SIZES,
     mm_to_twips,
@@ -128,10 +129,22 @@ def tag(container: Any, jinja: str) -> Any:
 
 
 def body_para(container: Any, text: str) -> Any:
-    """Box 6: justified, first-line indent, ≥ 6 pt before, 1.2 lines, never hyphenated."""
+    """Box 6: justified, first-line indent, ≥ 6 pt before, 1.2 lines (at least
+    :data:`BODY_LINE_PT`, so Word and LibreOffice fit lines on a page as the PDF does), never hyphenated,
+    never a single line of it alone at the top or foot of a page (``w:widowControl``)."""
     p = para(container, text, size=SIZES.body, align=ALIGN.JUSTIFY, before=SIZES.body_space_before,
-             line=SIZES.body_line_height, first=PAGE.first_line_indent)
+             first=PAGE.first_line_indent)
+    f = p.paragraph_format
+    f.line_spacing = Twips(round(BODY_LINE_PT * 20))  # the PDF's pitch (measures.BODY_LINE_PT)
+    f.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
+    get_or_add(p._p.get_or_add_pPr(), "w:widowControl")
     get_or_add(p._p.get_or_add_pPr(), "w:suppressAutoHyphens")
+    return p
+
+
+def keep_with_next(p: Any) -> Any:
+    """``w:keepNext``: ``p`` goes on the page of the paragraph or table row after it."""
+    get_or_add(p._p.get_or_add_pPr(), "w:keepNext")
     return p
 
 
@@ -302,9 +315,10 @@ def header_block(doc: Any) -> None:
     left, right = column_twips(PAGE.header_split)
     t = table(doc, [left, right])
     agency, national = row(t, cant_split=True)
-    tag(agency, "{%p if v.parent_agency %}")
-    para(agency, "{{ v.parent_agency }}", size=SIZES.parent_agency, align=ALIGN.CENTER)
-    tag(agency, "{%p endif %}")
+    # Box 2's lines as congvan broke them (generator.render.view.header_lines): the PDF's lines.
+    tag(agency, "{%p for line in v.parent_lines %}")
+    para(agency, "{{ line }}", size=SIZES.parent_agency, align=ALIGN.CENTER)
+    tag(agency, "{%p endfor %}")
     tag(agency, "{%p for line in v.agency_lines %}")
     para(agency, "{{ line }}", size=SIZES.agency, bold=True, align=ALIGN.CENTER)
     tag(agency, "{%p endfor %}")
@@ -319,14 +333,46 @@ def header_block(doc: Any) -> None:
     para(number, "{{ v.number_line }}", size=SIZES.number, align=ALIGN.CENTER, before=6)
     para(number, "{{ v.subject_line }}", size=SIZES.subject, align=ALIGN.CENTER,
          before=SIZES.subject_space_before)
-    for mark, color in (("secrecy", BLACK), ("urgency", RED)):
-        tag(number, f"{{%p if v.{mark} %}}")
-        p = para(number, f"{{{{ v.{mark} }}}}", size=SIZES.marks, bold=True, align=ALIGN.CENTER,
-                 before=6, color=color)
-        framed(p, color)
-        tag(number, "{%p endif %}")
+    tag(number, "{%p if v.secrecy %}")
+    p = para(number, "{{ v.secrecy }}", size=SIZES.marks, bold=True, align=ALIGN.CENTER,
+             before=6, color=BLACK)
+    framed(p, BLACK)
+    tag(number, "{%p endif %}")
+    tag(number, "{%p if v.urgency %}")
+    urgency_frame(number)
+    tag(number, "{%p endif %}")
     para(date, "{{ v.place_date }}", size=SIZES.place_date, italic=True, align=ALIGN.CENTER,
          before=6)
+
+
+def urgency_frame(cell: Any) -> None:
+    """Box 10b: the stamp's fixed frame (§5: 20/40/30 × 8 mm), text centred in it.
+
+    A one-cell table with an exact row height and a width the renderer fills
+    (``urgency_frame_twips``), bordered in red: Word and LibreOffice both draw a cell
+    at its size, where a bordered run (box 10a) is only as big as its text.
+    """
+    spacer(cell, 6)
+    t = table(cell, [mm_to_twips(20)], centred=True)
+    width = "{{ urgency_frame_twips }}"
+    tbl = t._tbl
+    # python-docx follows a table added to a cell with an empty 14 pt paragraph: not ours.
+    after = tbl.getnext()
+    if after is not None and after.tag == qn("w:p") and not len(after):
+        after.getparent().remove(after)
+    get_or_add(tbl.tblPr, "w:tblW", w=width, type="dxa")
+    get_or_add(tbl.tblPr, "w:tblLayout", type="fixed")
+    edges = tbl.tblPr.find(qn("w:tblBorders"))
+    for edge in ("top", "left", "bottom", "right"):
+        get_or_add(edges, f"w:{edge}", val="single", sz="8", space="0", color=RED)
+    (frame,) = row(t, valign=VALIGN.CENTER)
+    for col in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}"):
+        col.set(qn("w:w"), width)
+    trPr = t.rows[0]._tr.get_or_add_trPr()
+    get_or_add(trPr, "w:trHeight", val="{{ urgency_frame_height }}", hRule="exact")
+    get_or_add(frame._tc.get_or_add_tcPr(), "w:tcW", w=width, type="dxa")
+    para(frame, "{{ v.urgency }}", size=SIZES.marks, bold=True, align=ALIGN.CENTER, color=RED)
+    spacer(cell, TINY)  # a cell ends with a paragraph, never a table
 
 
 def kinh_gui(doc: Any) -> None:
@@ -343,9 +389,12 @@ def kinh_gui(doc: Any) -> None:
 
 
 def body(doc: Any) -> None:
-    """Box 6, the closing line included: one style for every paragraph."""
+    """Box 6, the closing line included: one style for every paragraph. The closing and
+    the last paragraph keep with what follows (``par.keep_with_next``: the QR codes, Nơi
+    nhận and the signer), as the PDF's ``break-after: avoid`` does (issue 10 §2)."""
     tag(doc, "{%p for par in v.body %}")
-    body_para(doc, "{{ par.full_text }}")
+    p = body_para(doc, "{{ par.full_text }}")
+    get_or_add(p._p.get_or_add_pPr(), "w:keepNext", val="{{ 1 if par.keep_with_next else 0 }}")
     tag(doc, "{%p endfor %}")
 
 
@@ -357,15 +406,20 @@ def qr_codes(doc: Any) -> None:
     t = table(doc, [width] * 3, caption=QR_TABLE, centred=True, margins=(0, mm_to_twips(8)))
     start, cell, end = row(t)
     tag(start, "{%tc for q in v.qr_codes %}")
-    para(cell, "{{ qr_images[loop.index0] }}", size=SIZES.qr_caption, align=ALIGN.CENTER, before=8)
-    para(cell, "{{ q.caption }}", size=SIZES.qr_caption, align=ALIGN.CENTER)
+    keep_with_next(para(cell, "{{ qr_images[loop.index0] }}", size=SIZES.qr_caption,
+                        align=ALIGN.CENTER, before=8))
+    # The caption's lines as congvan balanced them (generator.render.view), as in the PDF.
+    tag(cell, "{%p for line in q.caption_lines %}")
+    keep_with_next(para(cell, "{{ line }}", size=SIZES.qr_caption, align=ALIGN.CENTER))
+    tag(cell, "{%p endfor %}")
     tag(end, "{%tc endfor %}")
     tag(doc, "{%p endif %}")
 
 
 def closing(doc: Any) -> None:
-    """Boxes 9b and 7: borderless, top-aligned, so box 7a is level with "Nơi nhận:"."""
-    spacer(doc, 12)
+    """Boxes 9b and 7: borderless, top-aligned, so box 7a is level with "Nơi nhận:"; kept
+    on the page of the closing line (the spacer keeps with the table's one unsplit row)."""
+    keep_with_next(spacer(doc, 12))
     t = table(doc, list(column_twips(PAGE.closing_split)))
     noi_nhan, signer = row(t)
     para(noi_nhan, "Nơi nhận:", size=SIZES.noi_nhan_label, bold=True, italic=True,
@@ -393,7 +447,10 @@ def annexes(doc: Any) -> Any:
     para(doc, "{{ a.heading }}", size=SIZES.annex_heading, bold=True, align=ALIGN.CENTER)
     tag(doc, "{%p endif %}")
     para(doc, "{{ a.title }}", size=SIZES.annex_title, bold=True, align=ALIGN.CENTER)
-    para(doc, "{{ a.reference }}", size=SIZES.annex_reference, italic=True, align=ALIGN.CENTER)
+    # The reference line's lines as congvan broke them (before "của"/"ngày"), as in the PDF.
+    tag(doc, "{%p for line in a.reference_lines %}")
+    para(doc, "{{ line }}", size=SIZES.annex_reference, italic=True, align=ALIGN.CENTER)
+    tag(doc, "{%p endfor %}")
     # Mẫu 2.1: a short rule under the reference line; the PDF's is 30 % of the width.
     rule(doc, str(mm_to_twips(PAGE.text_width * 0.35)), height=3, after=6)
     tag(doc, "{%p for line in a.attributes %}")

@@ -52,3 +52,32 @@ def docx_to_pdf(docx: bytes | Path, workdir: Path, name: str = "ban") -> bytes:
     else:
         source = Path(docx)
     return convert(source, "pdf", workdir / "lo-out").read_bytes()
+
+
+def docx_to_pdfs(docxs: dict[str, bytes], workdir: Path, timeout: float = 600) -> dict[str, bytes]:
+    """The PDFs LibreOffice makes of several DOCX files (name -> bytes), in one run of
+    ``soffice`` (starting it is most of a conversion's time)."""
+    soffice = need_soffice()
+    workdir.mkdir(parents=True, exist_ok=True)
+    sources = []
+    for name, data in docxs.items():
+        sources.append(workdir / f"{name}.docx")
+        sources[-1].write_bytes(data)
+    outdir = workdir / "lo-out"
+    with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
+        done = subprocess.run(
+            [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+             "--convert-to", "pdf", "--outdir", str(outdir), *map(str, sources)],
+            capture_output=True, text=True, timeout=timeout,
+        )
+    out = {}
+    for name, source in zip(docxs, sources, strict=True):
+        target = outdir / (source.stem + ".pdf")
+        if not target.exists():
+            raise AssertionError(f"LibreOffice could not convert {source}: {done.stdout}{done.stderr}")
+        out[name] = target.read_bytes()
+        # Times New Roman is laid out with its metric clone; another font breaks lines elsewhere.
+        if b"LiberationSerif" not in out[name]:
+            raise AssertionError("LibreOffice set Times New Roman in a font other than Liberation Serif: "
+                                 "install fonts-liberation2 (Debian) so its lines match the PDF's")
+    return out

@@ -171,15 +171,24 @@ class Agency(_Model):
     parent: Text | None = Field(
         None, description="Cơ quan chủ quản, printed above the agency name in capitals, not bold."
     )
+    parent_lines: list[Text] | None = Field(
+        None,
+        description="How the parent agency breaks in the header, one entry per line (printed "
+        "in capitals). Default: congvan breaks a long name between words, never inside a place name.",
+    )
 
     @model_validator(mode="after")
     def _lines_spell_the_name(self) -> Agency:
-        if self.header_lines is not None:
-            joined = " ".join(self.header_lines)
-            if joined.casefold() != self.name.casefold():
+        for field_name, lines, name in (("header_lines", self.header_lines, self.name),
+                                        ("parent_lines", self.parent_lines, self.parent)):
+            if lines is None:
+                continue
+            joined = " ".join(lines)
+            if name is None or joined.casefold() != name.casefold():
                 raise ValueError(_(
-                    "header_lines read {lines} but the name is {name}; "
-                    "they must be the same words, only broken into lines", lines=repr(joined), name=repr(self.name),
+                    "{field} read {lines} but the name is {name}; "
+                    "they must be the same words, only broken into lines",
+                    field=field_name, lines=repr(joined), name=repr(name),
                 ))
         return self
 

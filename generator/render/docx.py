@@ -132,8 +132,11 @@ def _context(tpl: Any, view: DispatchView) -> dict[str, Any]:
         InlineImage(tpl, str(q.image), width=Mm(PAGE.qr_size), height=Mm(PAGE.qr_size))
         for q in view.qr_codes
     ]
+    frame = view.urgency_frame or (0.0, 0.0)
     return {
         "v": view,
+        "urgency_frame_twips": mm_to_twips(frame[0]),
+        "urgency_frame_height": mm_to_twips(frame[1]),
         "agency_rule_indent": (left - agency_rule) // 2,
         "motto_rule_indent": (right - motto_rule) // 2,
         "qr_images": qr_images,

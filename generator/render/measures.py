@@ -12,13 +12,16 @@ import math
 from dataclasses import dataclass
 
 __all__ = [
+    "BODY_LINE_PT",
     "MOTTO",
     "NATIONAL_TITLE",
     "SINGLE_LINE",
     "PAGE",
     "SIZES",
+    "URGENCY_FRAMES",
     "Page",
     "Sizes",
+    "first_page_bottom",
     "mm_to_twips",
     "mm_to_twips_at_least",
     "pt_to_half_points",
@@ -62,6 +65,11 @@ class Page:
     #: at 12 pt bold needs 74.4 mm; 46/54 % gives 75.9 mm for the agency and 89.1 mm
     #: for the Quốc hiệu, which needs 88.3 mm at 12 pt bold (widths from fontTools).
     header_split: float = 0.46
+    #: The least distance between the agency's lines and the Quốc hiệu's (box 2 and
+    #: box 1, issue 10 §1): each line of box 2 is centred in its column and at most
+    #: the column less twice this wide, so it ends at least this far from the column
+    #: edge; congvan breaks longer names itself (generator.render.view.header_lines).
+    header_gutter: float = 4.0
     #: Nơi nhận / signer table split (§2, Mẫu 1.5: 3510/5812 twips ≈ 38/62 %).
     closing_split: float = 0.38
     #: "Kính gửi:" start for a list of recipients, and where the dashes line up:
@@ -82,6 +90,16 @@ class Page:
     @property
     def text_width(self) -> float:
         return self.width - self.left - self.right
+
+    @property
+    def header_text_width(self) -> float:
+        """The widest line of box 2: its column less the gutter on either side."""
+        return self.text_width * self.header_split - 2 * self.header_gutter
+
+    @property
+    def qr_caption_width(self) -> float:
+        """A QR caption's line: the code plus 8 mm either side (the cell's text width)."""
+        return self.qr_size + 16
 
     @property
     def text_height(self) -> float:
@@ -127,6 +145,33 @@ SIZES = Sizes()
 #: Serif: (hhea ascender 1825 + descender 443 + line gap 87) / 2048 units per em.
 SINGLE_LINE = (1825 + 443 + 87) / 2048
 
+def first_page_bottom(footer_lines: int) -> float:
+    """Page 1's bottom margin in mm with ``footer_lines`` of box 13: as Word and LibreOffice
+    lay out a footer taller than the margin below the body (the footer ends
+    ``header_distance`` above the page's edge and the body stops above it), so the PDF's
+    page 1 holds what theirs does."""
+    if not footer_lines:
+        return PAGE.bottom
+    height = footer_lines * SIZES.footer * SINGLE_LINE + 1.75  # + the rule: 0.75 pt, 1 pt space
+    return max(PAGE.bottom, PAGE.header_distance + height * MM_PER_INCH / 72)
+
+
+#: Box 10b frames, width × height in mm (§5: pre-made stamps of these sizes), keyed by
+#: the mark in the new tone style. The text is centred in the frame in both outputs.
+URGENCY_FRAMES: dict[str, tuple[float, float]] = {
+    "KHẨN": (20.0, 8.0),
+    "THƯỢNG KHẨN": (40.0, 8.0),
+    "HỎA TỐC": (30.0, 8.0),
+}
+
 #: Box 1, fixed text. The Decree writes the motto with spaced hyphens (§3).
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+
+#: Box 6's line pitch in points, for both outputs: ``body_line_height`` single lines of the
+#: body size, rounded to the twip (1/20 pt) Word stores. The DOCX gives it as "at least"
+#: (``w:lineRule="atLeast"``): Word and LibreOffice then put a line's extra space above its
+#: text and count all of it when they fit lines on a page, as the PDF's line boxes do;
+#: "multiple" spacing lets the extra below a page's last line hang into the margin, so
+#: LibreOffice fitted a line more than the PDF on a full page.
+BODY_LINE_PT = round(SIZES.body * SINGLE_LINE * SIZES.body_line_height * 20) / 20

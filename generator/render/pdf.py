@@ -98,7 +98,7 @@ class PdfRenderer:
         self._font_config = FontConfiguration()
         css = _render(
             self._env, "page.css.j2", P=measures.PAGE, S=measures.SIZES,
-            single_line=measures.SINGLE_LINE, fonts=_font_urls(),
+            single_line=measures.SINGLE_LINE, body_line_pt=measures.BODY_LINE_PT, fonts=_font_urls(),
         )
         with self._errors():
             self._css = self._wp.CSS(string=css, url_fetcher=self._fetcher, font_config=self._font_config)

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+import itertools
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from generator.render import fonts
 from generator.render import measures
 from generator.render import qr
 from generator.input.model import ANNEX_REF, PLACEHOLDER, Annex, Dispatch, Plan, annex_headings
@@ -29,7 +33,7 @@ from generator.vietnamese import (
 if TYPE_CHECKING:
     from generator.batch.copies import ProvinceCopy
 
-__all__ = ["DispatchView", "build_view"]
+__all__ = ["DispatchView", "balanced_lines", "build_view", "header_lines"]
 
 #: Printed where a draft leaves the number or the day and month for the registry.
 BLANK_NUMBER = "\u00a0" * 10
@@ -45,6 +49,10 @@ class Paragraph:
     kind: str
     text: str
     label: str = ""
+    #: Kept on the page of what follows it (the closing, the last lines of the body,
+    #: before the QR codes, Nơi nhận and the signer): CSS ``break-after: avoid``,
+    #: DOCX ``w:keepNext``.
+    keep_with_next: bool = False
 
     @property
     def full_text(self) -> str:
@@ -56,6 +64,8 @@ class QRView:
     caption: str
     url: str
     image: Path
+    #: The caption broken into balanced lines, none of them a single word (§7).
+    caption_lines: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,8 @@ class AnnexView:
     reference: str
     attributes: list[str]
     plan: PlanView | None
+    #: The reference line broken where a reader expects it: before "của" or "ngày" (§7).
+    reference_lines: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -112,6 +124,13 @@ class DispatchView:
     signature_image: Path | None
     footer: list[str]
     annexes: list[AnnexView] = field(default_factory=list)
+    #: Box 2's parent agency as printed, one entry a line (balanced, or the clerk's).
+    parent_lines: list[str] = field(default_factory=list)
+    #: Box 10b's frame, width and height in mm (§5), when there is an urgency mark.
+    urgency_frame: tuple[float, float] | None = None
+    #: Page 1's bottom margin in mm when box 13 is taller than the margin allows (the PDF's;
+    #: Word and LibreOffice move the body up themselves); ``None``: the usual margin.
+    first_page_bottom: float | None = None
 
 
 def build_view(
@@ -129,11 +148,10 @@ def build_view(
     headings = annex_headings(dispatch.annexes)
     values |= {f"annex:{n}": h for n, h in enumerate(headings, 1) if h}
     agency = dispatch.agency
-    lines = agency.header_lines or [agency.name]
     recipients = [copy.recipient] if copy else list(dispatch.recipients)
     view = DispatchView(
         parent_agency=agency.parent.upper() if agency.parent else None,
-        agency_lines=[line.upper() for line in lines],
+        agency_lines=header_lines(agency.name, agency.header_lines, parent=False),
         national_title=measures.NATIONAL_TITLE,
         motto=measures.MOTTO,
         number_line="Số: " + document_number(dispatch.number, dispatch.code, blank=BLANK_NUMBER),
@@ -146,7 +164,8 @@ def build_view(
         kinh_gui_single=len(recipients) == 1,
         recipients=recipients if len(recipients) == 1 else join_recipient_lines(recipients),
         body=_body(dispatch, values, copy),
-        qr_codes=[QRView(q.caption, q.url, qr.qr_image(q.url)) for q in dispatch.qr_codes],
+        qr_codes=[QRView(q.caption, q.url, qr.qr_image(q.url), _caption_lines(q.caption))
+                  for q in dispatch.qr_codes],
         noi_nhan=_noi_nhan(dispatch),
         signer_lines=dispatch.signer.lines,
         signer_name=dispatch.signer.name,
@@ -154,8 +173,17 @@ def build_view(
         footer=list(dispatch.footer),
         annexes=[_annex(dispatch, a, h, values, copy) for a, h in zip(dispatch.annexes, headings, strict=True)]
         if annexes else [],
+        parent_lines=header_lines(agency.parent, agency.parent_lines, parent=True) if agency.parent else [],
+        urgency_frame=measures.URGENCY_FRAMES[_tones_new(dispatch.marks.urgency)]
+        if dispatch.marks.urgency else None,
+        first_page_bottom=_first_page_bottom(len(dispatch.footer)),
     )
     return _in_tone_style(view, dispatch.per_province.tones) if copy else view
+
+
+def _first_page_bottom(footer_lines: int) -> float | None:
+    bottom = measures.first_page_bottom(footer_lines)
+    return bottom if bottom > measures.PAGE.bottom else None
 
 
 def _in_tone_style(value: Any, style: str) -> Any:
@@ -193,7 +221,24 @@ def _body(dispatch: Dispatch, values: dict[str, str], copy: ProvinceCopy | None)
     out += [Paragraph("text", fill(t, values)) for t in body.contact]
     if body.closing:
         out.append(Paragraph("closing", body.closing))
+    # The closing and at least two lines of the body go with the signature block: the
+    # closing and the paragraphs before it that make up two lines keep with what follows
+    # (the QR codes, Nơi nhận); widows/orphans of 2 keep two lines of a split paragraph.
+    lines = 0.0
+    for i in range(len(out) - 1, -1, -1):
+        out[i] = dataclasses.replace(out[i], keep_with_next=True)
+        if out[i].kind != "closing":
+            lines += _estimated_lines(out[i].full_text)
+        if lines >= 2:
+            break
     return out
+
+
+def _estimated_lines(text: str) -> int:
+    """How many lines a body paragraph takes (its first-line indent included)."""
+    page, sizes = measures.PAGE, measures.SIZES
+    width = page.first_line_indent + _width(text, sizes.body, False, False)
+    return max(1, -int(-width // (page.text_width * 0.97)))  # justified lines are rarely full
 
 
 def _noi_nhan(dispatch: Dispatch) -> list[str]:
@@ -274,7 +319,151 @@ def _annex(
         heading=heading,
         title=fill(annex.title, values).upper(),
         reference=_reference(dispatch),
+        reference_lines=balanced_lines(
+            _reference(dispatch), measures.PAGE.text_width, measures.SIZES.annex_reference,
+            italic=True, preferred=_REFERENCE_BREAKS,
+        ),
         attributes=[f"- {a.label}: {fill(a.text, values)}" for a in annex.attributes]
         + [fill(t, values) for t in annex.lines],
         plan=_plan(annex.plan, shade) if annex.plan else None,
     )
+
+
+# --- line breaking: one place for both renderers ----------------------------------------
+
+#: Breaks that cost nothing (mm of line width); any other break between words costs this,
+#: so a name breaks at a word where a reader expects it whenever one fits.
+_PLAIN_BREAK = 30.0
+#: A line holding a single word costs this, so it is chosen only when nothing else fits.
+_SINGLE_WORD = 1000.0
+#: Above this many words, or this many ways to break them, plain greedy wrapping (the
+#: choices grow as words^lines; names, captions and reference lines stay far below).
+_MAX_WORDS = 40
+_MAX_CHOICES = 5000
+
+#: Words that start a place name in an agency's name ("TỈNH QUẢNG NINH", "XÃ BÁT TRÀNG"):
+#: the place runs from here to the end of the name and is never split.
+_PLACE_LEVELS = (
+    ("thành", "phố"), ("thị", "xã"), ("thị", "trấn"), ("đặc", "khu"),
+    ("tỉnh",), ("xã",), ("phường",), ("huyện",), ("quận",),
+)
+#: Unit names and set phrases never split across lines.
+_UNBROKEN = (
+    ("ủy", "ban", "nhân", "dân"), ("hội", "đồng", "nhân", "dân"), ("mặt", "trận", "tổ", "quốc"),
+    ("trung", "ương"), ("quốc", "gia"), ("việt", "nam"), ("hồ", "chí", "minh"), ("ủy", "ban"),
+    ("nhân", "dân"), ("văn", "phòng"), ("trung", "tâm"), ("chi", "cục"), ("tổng", "cục"),
+    ("thanh", "niên"), ("cộng", "sản"), ("chuyển", "đổi", "số"), ("công", "nghệ"), ("cộng", "đồng"),
+    ("điện", "tử"), ("thông", "tin"), ("truyền", "thông"), ("khoa", "học"),
+)
+#: A unit inside a name starts here: "SỞ TÀI CHÍNH / TỈNH …", "BỘ THÔNG TIN / VÀ TRUYỀN THÔNG".
+_NAME_BREAKS = ("và", "sở", "cục", "vụ", "ban", "phòng", "viện", "trung", "văn", "chi", "tổng", "tỉnh",
+                "thành", "thị", "đặc", "xã", "phường", "huyện", "quận", "ủy", "hội")
+#: The annex reference line breaks before "của" (the agency) or "ngày" (the date).
+_REFERENCE_BREAKS = ("của", "ngày")
+
+
+def _tones_new(text: str) -> str:
+    return place_tones(text, "new")
+
+
+def _key(word: str) -> str:
+    return _tones_new(word).casefold().strip(",.;:()")
+
+
+def header_lines(name: str, given: list[str] | None, *, parent: bool) -> list[str]:
+    """Box 2's lines, in capitals: the clerk's ``header_lines`` as given, else the name
+    broken at the fewest, most balanced word boundaries that keep every line at least
+    :attr:`measures.Page.header_gutter` from the Quốc hiệu's column and never split a
+    place or unit name ("ỦY BAN NHÂN DÂN / TỈNH QUẢNG NINH")."""
+    if given:
+        return [line.upper() for line in given]
+    page, sizes = measures.PAGE, measures.SIZES
+    size = sizes.parent_agency if parent else sizes.agency
+    return balanced_lines(name.upper(), page.header_text_width, size, bold=not parent,
+                          preferred=_NAME_BREAKS, names=True)
+
+
+def _caption_lines(caption: str) -> list[str]:
+    return balanced_lines(caption, measures.PAGE.qr_caption_width, measures.SIZES.qr_caption, names=True)
+
+
+def _breakable(words: list[str], names: bool) -> list[bool]:
+    """``ok[i]``: a line may start at word ``i`` (``i`` ≥ 1)."""
+    keys = [_key(w) for w in words]
+    ok = [True] * len(words)
+    if not names:
+        return ok
+    for phrase in _UNBROKEN:
+        n = len(phrase)
+        for i in range(len(keys) - n + 1):
+            if tuple(keys[i:i + n]) == phrase:
+                for j in range(i + 1, i + n):
+                    ok[j] = False
+    place = next((i for i in range(1, len(keys)) for level in _PLACE_LEVELS
+                  if tuple(keys[i:i + len(level)]) == level and keys[i:i + 2] != ["xã", "hội"]
+                  and i + len(level) < len(keys)), None)
+    if place is not None:  # a level word followed by a name: one unit to the end
+        for j in range(place + 1, len(keys)):
+            ok[j] = False
+    return ok
+
+
+@functools.lru_cache(maxsize=4096)
+def _width(text: str, size: float, bold: bool, italic: bool) -> float:
+    return fonts.text_width_mm(text, size, bold=bold, italic=italic)
+
+
+def balanced_lines(
+    text: str, width: float, size: float, *, bold: bool = False, italic: bool = False,
+    preferred: tuple[str, ...] = (), names: bool = False,
+) -> list[str]:
+    """``text`` broken into the fewest lines no wider than ``width`` mm at ``size`` pt, the
+    break points chosen so the longest line is as short as possible (balanced), no line
+    holds a single word when another choice fits, and a break before a word of
+    ``preferred`` is chosen over any other. With ``names``, place and unit names are never
+    split. Spaces only separate words (a no-break space joins).
+
+    Both renderers print the lines as computed here, so the PDF and the DOCX break alike.
+    """
+    words = [w for w in text.split(" ") if w]
+    if len(words) <= 1 or _width(text, size, bold, italic) <= width:
+        return [text] if text else []
+    if len(words) > _MAX_WORDS:
+        return _greedy(words, width, size, bold, italic)
+    ok = _breakable(words, names)
+    keys = [_key(w) for w in words]
+    cost = [0.0] + [
+        0.0 if (not preferred or k in preferred or words[i - 1].endswith(",")) else _PLAIN_BREAK
+        for i, k in enumerate(keys) if i
+    ]
+    fewest = max(2, math.ceil(_width(text, size, bold, italic) / width))
+    for strict in (True, False):
+        for count in range(fewest, min(len(words), 6) + 1):
+            if math.comb(len(words) - 1, count - 1) > _MAX_CHOICES:
+                break
+            best: tuple[float, list[str]] | None = None
+            for cuts in itertools.combinations(range(1, len(words)), count - 1):
+                if strict and not all(ok[c] for c in cuts):
+                    continue
+                bounds = (0, *cuts, len(words))
+                lines = [" ".join(words[a:b]) for a, b in itertools.pairwise(bounds)]
+                widths = [_width(line, size, bold, italic) for line in lines]
+                if max(widths) > width:
+                    continue
+                score = (sum(cost[c] for c in cuts) + max(widths)
+                         + _SINGLE_WORD * sum(b - a == 1 for a, b in itertools.pairwise(bounds)))
+                if best is None or score < best[0]:
+                    best = (score, lines)
+            if best is not None:
+                return best[1]
+    return _greedy(words, width, size, bold, italic)
+
+
+def _greedy(words: list[str], width: float, size: float, bold: bool, italic: bool) -> list[str]:
+    lines: list[str] = []
+    for word in words:
+        if lines and _width(f"{lines[-1]} {word}", size, bold, italic) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return lines
