@@ -19,21 +19,6 @@ from generator.check.report import FAIL, NOT_EVALUATED, PASS, WARN
 
 SECOND = FIXTURES / "second-dispatch.yaml"
 
-#: Issue 10 §5 (another branch) gives the urgency frames the Decree's sizes; until it is
-#: merged, congvan's own KHẨN frame (20.5 × 5.8 mm) fails marks.frame, and only that.
-def _frames_fixed() -> bool:
-    import importlib
-
-    for name in ("generator.render.measures", "generator.render.measures"):
-        try:
-            return hasattr(importlib.import_module(name), "URGENCY_FRAMES")
-        except ImportError:
-            continue
-    return False
-
-
-FRAMES_FIXED = _frames_fixed()
-KNOWN_FAILS = set() if FRAMES_FIXED else {"marks.frame"}
 
 
 # --------------------------------------------------------------------------------------
@@ -68,7 +53,7 @@ def baselines(example_pdf, example_docx, second_pdf, second_docx):
 @pytest.mark.parametrize("which", ["example_pdf", "example_docx", "second_pdf", "second_docx"])
 def test_our_outputs_pass(which, request):
     report = check_bytes(request.getfixturevalue(which), which)
-    failed = [(r.rule, r.found) for r in report.results if r.verdict == FAIL and r.rule not in KNOWN_FAILS]
+    failed = [(r.rule, r.found) for r in report.results if r.verdict == FAIL]
     assert not failed
     # What the example is made of is read, not guessed: the header, body and closing pass.
     for rule in ("header.national-title", "header.motto", "header.motto-rule", "header.agency",
@@ -356,10 +341,7 @@ PDF_BREAKS = [
 @pytest.mark.parametrize(("rule", "which", "css", "change"), PDF_BREAKS, ids=[b[0] for b in PDF_BREAKS])
 def test_pdf_rule_broken_alone(rule, which, css, change, tweaked, baselines, example, second):
     data = tweaked(example if which == "example" else second, css=css, view_changes=change)
-    # A landscape page is shorter: the signer block may go alone to page 2, as it does
-    # until the keep-together rules of issue 10 §2 (another branch) are merged.
-    also = frozenset({"signer.page"}) if rule == "page.orientation" else frozenset()
-    _assert_only(check_bytes(data, "broken.pdf"), rule, baselines[(which, "pdf")], also)
+    _assert_only(check_bytes(data, "broken.pdf"), rule, baselines[(which, "pdf")])
 
 
 def test_pdf_annex_numbered_on_from_the_dispatch_fails(example, tweaked):
@@ -613,8 +595,6 @@ def test_profiles_hold_a_file_to_other_ranges(example_docx, tmp_path):
     assert check_bytes(example_docx, "x.docx", get_profile(str(custom))).verdict("page.margins") == FAIL
 
 
-@pytest.mark.xfail(not FRAMES_FIXED, reason="the KHẨN frame gets the Decree's size in issue 10 §5 (another branch)",
-                   strict=True)
 def test_render_check(tmp_path):
     from click.testing import CliRunner
 
@@ -689,7 +669,7 @@ def issue10_dispatches(example, second, tmp_path_factory):
 
 
 def _fails(report) -> list[tuple[str, str, str]]:
-    return [(r.rule, r.where, r.found) for r in report.results if r.verdict == FAIL and r.rule not in KNOWN_FAILS]
+    return [(r.rule, r.where, r.found) for r in report.results if r.verdict == FAIL]
 
 
 @pytest.mark.parametrize("name", ["example", "copy", "second", "long-parent", "two-annexes"])
@@ -763,19 +743,17 @@ def test_a_signer_block_on_a_page_without_body_text_fails_alone(second, tweaked,
     assert not changed, changed
 
 
-FRAME_CSS = (".mark.urgency {{ display: inline-block; box-sizing: border-box; padding: 0; text-align: center;"
-             " width: {w}mm; height: {h}mm; line-height: {h}mm }}")
-
-
 @pytest.mark.parametrize(("mark", "size"), [("KHẨN", (20, 8)), ("THƯỢNG KHẨN", (40, 8)), ("HỎA TỐC", (30, 8))])
 def test_urgency_frames_of_the_decrees_size_pass_and_others_fail(mark, size, second, tweaked):
-    urgent = lambda v: dataclasses.replace(v, urgency=mark)  # noqa: E731
-    right = check_bytes(tweaked(second, css=FRAME_CSS.format(w=size[0], h=size[1]), view_changes=urgent), "ok.pdf")
+    def framed(w, h):  # the frame's size is the view's (printed as the box's inline style)
+        return lambda v: dataclasses.replace(v, urgency=mark, urgency_frame=(w, h))
+
+    right = check_bytes(tweaked(second, view_changes=framed(*size)), "ok.pdf")
     assert right.verdict("marks.frame") == PASS, [r.found for r in right.results if r.rule == "marks.frame"]
     baseline = right.verdicts()
-    wide = check_bytes(tweaked(second, css=FRAME_CSS.format(w=size[0] + 1, h=size[1]), view_changes=urgent), "w.pdf")
+    wide = check_bytes(tweaked(second, view_changes=framed(size[0] + 1, size[1])), "w.pdf")
     _assert_only(wide, "marks.frame", baseline)
-    low = check_bytes(tweaked(second, css=FRAME_CSS.format(w=size[0], h=size[1] - 1), view_changes=urgent), "h.pdf")
+    low = check_bytes(tweaked(second, view_changes=framed(size[0], size[1] - 1)), "h.pdf")
     _assert_only(low, "marks.frame", baseline)
 
 
