@@ -54,7 +54,12 @@ _PLAIN = (str, int, float, bool, tuple, list, dict, set, frozenset, dt.date, dt.
 
 def user_templates_dir(path: str | Path, *, where: str) -> Path:
     """``path`` resolved, checked to be a folder; ``where`` says who named it (for the message)."""
-    folder = Path(path).expanduser().resolve()
+    try:
+        folder = Path(path).expanduser().resolve()
+    except (RuntimeError, OSError):  # "Symlink loop from …"
+        raise InputError([where + ": " + _(
+            "{name} is a link that leads back to itself. Give the real file or folder.",
+            name=Path(path).name)]) from None
     if not folder.is_dir():
         raise InputError([where + ": " + _(
             "no templates folder {folder}. Give a folder that holds dispatch.html.j2, "
