@@ -103,6 +103,8 @@ MAX_DEPTH = 20
 MAX_PLAN_BYTES = 1_000_000
 MAX_WORKBOOK_BYTES = 10_000_000
 MAX_WORKBOOK_INFLATED = 50_000_000
+#: ... and of its XML parts (the sheets and their text, which the reader parses) once inflated.
+MAX_WORKBOOK_XML = 10_000_000
 #: The last row and column of a plan sheet that may hold a value (a plan has at most 100
 #: clusters; a cluster spread one province a row takes a row per province).
 MAX_SHEET_ROWS = 2_000
