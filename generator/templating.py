@@ -25,7 +25,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, TemplateNotFound
+import functools
+import re
+
+from jinja2 import FileSystemLoader, Template, TemplateNotFound
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .errors import CongVanError, InputError, RenderError, TemplateError
@@ -105,10 +108,118 @@ def _open_to_templates(obj: Any) -> bool:
     return module.startswith("generator.") and dataclasses.is_dataclass(obj) and not isinstance(obj, type)
 
 
-class Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, open only to the values a dispatch prints."""
+def _max_render() -> int:
+    from .model import MAX_RENDER_CHARS
 
-    intercepted_binops = frozenset({"*", "**"})
+    return MAX_RENDER_CHARS
+
+
+def _too_long(size: int) -> SecurityError:
+    return SecurityError(_("the text it builds would be {size} characters, more than the {limit} a "
+                           "template may produce", size=f"{size:,}", limit=f"{_max_render():,}"))
+
+
+def _check_size(value: Any) -> Any:
+    """``value``, refused when it is text or a list longer than a template may produce."""
+    if isinstance(value, (str, bytes, list, tuple)) and len(value) > _max_render():
+        raise _too_long(len(value))
+    return value
+
+
+#: The widths and precisions in a ``%`` or ``str.format`` format: "%0100000000d", "{:>99999999}".
+_WIDTHS = re.compile(r"(\d+)")
+
+
+def _lengths(items: Any) -> int:
+    return sum(len(x) for x in items if isinstance(x, str)) if isinstance(items, (list, tuple)) else 0
+
+
+def _estimate(func: Any, name: str, owner: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
+    """An upper estimate of the size of what calling a string method or a filter builds,
+    before it is built: the numbers it is given (widths, counts), the widths written in a
+    format, a replacement's growth, a join's parts. Any result is also measured after."""
+    size = max((abs(v) for v in (*args, *kwargs.values()) if isinstance(v, int) and not isinstance(v, bool)),
+               default=0)
+    limit = _max_render()
+    if size > limit:
+        return size
+    text = owner if isinstance(owner, str) else (args[0] if args and isinstance(args[0], str) else None)
+    rest = args if isinstance(owner, str) else args[1:]
+    if text is None and name == "join" and args:
+        return _lengths(args[0])
+    if text is None:
+        return size
+    if name in ("format", "format_map", "__mod__"):
+        widths = [int(w) for w in _WIDTHS.findall(text) if len(w) < 20]
+        return max([size, *widths])
+    if name == "replace" and len(rest) >= 2 and isinstance(rest[0], str) and isinstance(rest[1], str):
+        old, new = rest[0], rest[1]
+        count = text.count(old) if old else len(text) + 1
+        return len(text) + count * max(0, len(new) - len(old))
+    if name == "join":
+        items = rest[0] if rest else None
+        return _lengths(items) + len(text) * (len(items) if isinstance(items, (list, tuple)) else 0)
+    if name == "expandtabs":
+        return len(text) + text.count("\t") * size
+    if name == "indent" and rest and isinstance(rest[0], str):
+        return len(text) + text.count("\n") * len(rest[0])
+    return size
+
+
+def _bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    """``func`` (a Jinja filter) refused before it runs when what it would build is too big,
+    and its result measured after."""
+
+    @functools.wraps(func)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        plain = [a for a in args if not hasattr(a, "environment") and not hasattr(a, "eval_ctx")
+                 and not hasattr(a, "autoescape")]  # the context/environment Jinja passes first
+        size = _estimate(func, name, None, tuple(plain), kwargs)
+        if size > _max_render():
+            raise _too_long(size)
+        return _check_size(func(*args, **kwargs))
+
+    return bounded
+
+
+class _BoundedTemplate(Template):
+    """A template whose output stops as soon as it passes :data:`~generator.model.MAX_RENDER_CHARS`."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        ctx = self.new_context(dict(*args, **kwargs))
+        limit, size, pieces = _max_render(), 0, []
+        try:
+            try:
+                for piece in self.root_render_func(ctx):
+                    size += len(piece)
+                    if size > limit:
+                        raise _too_long(size)
+                    pieces.append(piece)
+            except MemoryError as exc:
+                raise _too_long(limit + 1).with_traceback(exc.__traceback__) from None
+            return self.environment.concat(pieces)  # type: ignore[attr-defined,no-any-return]
+        except Exception:
+            self.environment.handle_exception()
+
+
+class Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, open only to the values a dispatch prints; nothing it
+    renders, and no value it builds, is longer than :data:`~generator.model.MAX_RENDER_CHARS`."""
+
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+    template_class = _BoundedTemplate
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters = {name: _bounded_filter(name, f) for name, f in self.filters.items()}
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        target = getattr(__obj, "__wrapped__", __obj)  # str.format comes wrapped by the sandbox
+        size = _estimate(target, getattr(target, "__name__", ""), getattr(target, "__self__", None),
+                         args, kwargs)
+        if size > _max_render():
+            raise _too_long(size)
+        return _check_size(super().call(__context, __obj, *args, **kwargs))
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         return _open_to_templates(obj) and super().is_safe_attribute(obj, attr, value)
@@ -123,7 +234,12 @@ class Sandbox(ImmutableSandboxedEnvironment):
             if isinstance(right, int) and abs(right) > 100 and isinstance(left, int) and abs(left) > 1:
                 raise SecurityError(f"the power {left} ** {right} is too large")
             return left**right
-        return super().call_binop(context, operator, left, right)
+        if operator == "%" and isinstance(left, str):
+            values = right if isinstance(right, tuple) else (right,)
+            size = _estimate(None, "__mod__", left, values, {})
+            if size > _max_render():
+                raise _too_long(size)
+        return _check_size(super().call_binop(context, operator, left, right))
 
 
 def _innermost_template_frame(exc: BaseException, files: set[str]) -> tuple[str | None, int | None]:
