@@ -39,13 +39,17 @@ def read_document(data: bytes, name: str) -> Document:
     """Read ``data`` (the bytes of the file called ``name``) as a PDF or a DOCX."""
     from ..i18n import _
 
+    from .bounds import docx_fits, pdf_fits
+
     if data[:5] == b"%PDF-":
         from .pdf_reader import read_pdf
 
+        pdf_fits(data, name)
         return read_pdf(data, name)
     if data[:2] == b"PK":
         from .docx_reader import read_docx
 
+        docx_fits(data, name)
         return read_docx(data, name)
     raise CheckReadError(_("{file}: not a PDF or DOCX file", file=name))
 
@@ -61,7 +65,10 @@ def check_file(path: str | Path, profile: Profile | None = None) -> Report:
     """Check the DOCX or PDF file at ``path``."""
     from ..i18n import _
 
+    from .bounds import file_fits
+
     path = Path(path)
+    file_fits(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
