@@ -230,8 +230,11 @@ def weasyprint_problems(what: str) -> Iterator[None]:
     logger = logging.getLogger("weasyprint")
     handler = Collect(level=logging.WARNING)
     logger.addHandler(handler)
+    _REFUSED.clear()
     try:
         yield
+        if problems and _REFUSED:  # refused inside an SVG image: WeasyPrint logs "Failed to render SVG"
+            raise _REFUSED[0]
     except _RefusedURL as exc:
         from .errors import TemplateError
 
@@ -293,6 +296,10 @@ def _weasyprint() -> Any:
 MAX_DATA_URL = 64 * 1024
 
 
+#: The URLs refused during the current render (WeasyPrint swallows a refusal inside an SVG).
+_REFUSED: list[Any] = []
+
+
 class _RefusedURL(BaseException):
     """A URL the fetcher would not fetch; a ``FatalURLFetchingError`` (see :func:`_asset_fetcher`)."""
 
@@ -328,6 +335,7 @@ def _asset_fetcher(weasyprint: Any, extra_roots: tuple[Path, ...] = ()) -> Any:
             self.url, self.why = url, why
             self.short_url = url if len(url) <= 120 else url[:100] + f"… ({len(url)} characters)"
             self.where = _where_in(extra_roots, url)
+            _REFUSED.append(self)
 
     class AssetFetcher(weasyprint.urls.URLFetcher):  # type: ignore[misc,name-defined]
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -367,7 +375,7 @@ def _where_in(folders: tuple[Path, ...], url: str) -> str:
     needles = [url, unquote(url.removeprefix("file://"))] if url.startswith("file:") else [url]
     for folder in folders:
         for file in sorted(Path(folder).rglob("*")):
-            if not file.is_file() or file.suffix not in (".j2", ".html", ".css"):
+            if not file.is_file() or file.suffix not in (".j2", ".html", ".css", ".svg"):
                 continue
             try:
                 lines = file.read_text(encoding="utf-8").splitlines()
