@@ -45,9 +45,8 @@ def image_problem(path: Path) -> str | None:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(path) as image:
                 width, height = image.size
-    except (OSError, ValueError, SyntaxError) as exc:
-        return _("{name} is not an image Pillow can read ({error}). Give a PNG or JPEG file.",
-                 name=path.name, error=type(exc).__name__)
+    except (OSError, ValueError, SyntaxError):
+        return _("{name} is not an image, or a damaged one. Give a PNG or JPEG file.", name=path.name)
     finally:
         Image.MAX_IMAGE_PIXELS = pillow_limit
     if width * height > MAX_IMAGE_PIXELS:

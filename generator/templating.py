@@ -190,10 +190,11 @@ class _BoundedTemplate(Template):
         limit, size, pieces = _max_render(), 0, []
         try:
             try:
-                for piece in self.root_render_func(ctx):
+                render = self.root_render_func(ctx)
+                for piece in render:
                     size += len(piece)
-                    if size > limit:
-                        raise _too_long(size)
+                    if size > limit:  # raised where the template is, for its line
+                        render.throw(_too_long(size))
                     pieces.append(piece)
             except MemoryError as exc:
                 raise _too_long(limit + 1).with_traceback(exc.__traceback__) from None

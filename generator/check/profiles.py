@@ -158,17 +158,23 @@ def _validated(data: dict, path: Path) -> dict:  # type: ignore[type-arg]
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            field = ".".join(str(p) for p in err["loc"])
+            whole = err["type"] in _NOT_A_RANGE
+            field = str(err["loc"][0]) if whole else ".".join(str(p) for p in err["loc"])
+            value = data.get(str(err["loc"][0])) if whole else err.get("input")
             problems.append(_("{file}: {field}: {what}; got {value}", file=path, field=field,
-                              what=_profile_error(err), value=json.dumps(err.get("input"))[:60]))
+                              what=_profile_error(err), value=json.dumps(value, ensure_ascii=False)[:60]))
         raise InputError(problems, file=str(path)) from None
     return {k: getattr(checked, k) for k in data}
+
+
+#: pydantic's errors that say a value is not a pair at all.
+_NOT_A_RANGE = {"tuple_type", "too_short", "too_long", "missing"}
 
 
 def _profile_error(err: dict) -> str:  # type: ignore[type-arg]
     if err["type"] == "value_error":
         return str(err["msg"]).removeprefix("Value error, ")
-    if err["type"] in ("tuple_type", "too_short", "too_long"):
+    if err["type"] in _NOT_A_RANGE:
         return _("must be a range of two numbers, [low, high]")
     return _("must be a number")
 
