@@ -247,10 +247,11 @@ def test_invisible_characters_that_are_not_format_characters_are_refused(project
 
 def test_the_readers_messages_are_vietnamese_in_vietnamese_mode(project):
     cases = {
-        "# number: 123": ("number: " + "9" * 5000, "chữ số"),
-        "place: Hà Nội": ("place: &p Hà Nội", "neo"),
-        "subject: triển": ("subject: tr\x00iển", "ký tự điều khiển"),
-        "file: ke-hoach.csv": ("file: [a, b]", "tên của một tệp"),
+        "# number: 123": ("number: " + "9" * 5000, "một số có 5,000 chữ số"),
+        "place: Hà Nội": ("place: &p Hà Nội", "không chấp nhận neo và bí danh"),
+        "subject: triển": ("subject: tr\x00iển", "ký tự điều khiển U+0000 không được có trong tệp YAML"),
+        "file: ke-hoach.csv": ("file: [a, b]", "phải là tên của một tệp CSV hoặc Excel"),
+        "date:\n  year: 2022": ("date:\n  year: 2022\n1: x", "tên trường phải là chữ, không phải số"),
     }
     original = project.read_text(encoding="utf-8")
     for old, (new, vietnamese) in cases.items():
@@ -258,11 +259,12 @@ def test_the_readers_messages_are_vietnamese_in_vietnamese_mode(project):
         result = CliRunner().invoke(cli, ["--lang", "vi", "validate", str(project)])
         assert result.exit_code == 2, result.output
         assert vietnamese in result.output, result.output
-        for english in ("digits", "anchors", "control character", "must be the name", "Exceeds the limit"):
+        for english in ("digits", "anchors", "control character", "must be the name", "Exceeds the limit",
+                        "Keys should be strings"):
             assert english not in result.output, result.output
     project.write_text(original.replace("# number: 123", "number: .nan"), encoding="utf-8")
     result = CliRunner().invoke(cli, ["--lang", "vi", "validate", str(project)])
-    assert "finite" not in result.output and ".nan" in result.output
+    assert "finite" not in result.output and "phải là một số (không phải .nan hay .inf)" in result.output
 
 
 # --- plan files: CSV ---------------------------------------------------------------------------
