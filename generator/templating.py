@@ -29,6 +29,7 @@ import functools
 import re
 
 from jinja2 import FileSystemLoader, Template, TemplateNotFound
+from jinja2.utils import Namespace
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .errors import CongVanError, InputError, RenderError, TemplateError
@@ -99,7 +100,7 @@ def folder_loader(user_dir: Path | None) -> FileSystemLoader:
 
 def _open_to_templates(obj: Any) -> bool:
     """Whether a template may read ``obj``'s attributes and call its methods."""
-    if isinstance(obj, _PLAIN):
+    if isinstance(obj, (_PLAIN, Namespace)):
         return True
     kind = type(obj)
     module = getattr(kind, "__module__", "") or ""
@@ -145,8 +146,9 @@ def _estimate(func: Any, name: str, owner: Any, args: tuple[Any, ...], kwargs: d
         return size
     text = owner if isinstance(owner, str) else (args[0] if args and isinstance(args[0], str) else None)
     rest = args if isinstance(owner, str) else args[1:]
-    if text is None and name == "join" and args:
-        return _lengths(args[0])
+    if text is None and name == "join" and args:  # the filter: items, then the separator
+        items, sep = args[0], args[1] if len(args) > 1 and isinstance(args[1], str) else ""
+        return _lengths(items) + len(sep) * (len(items) if isinstance(items, (list, tuple)) else 0)
     if text is None:
         return size
     if name in ("format", "format_map", "__mod__"):
@@ -161,8 +163,9 @@ def _estimate(func: Any, name: str, owner: Any, args: tuple[Any, ...], kwargs: d
         return _lengths(items) + len(text) * (len(items) if isinstance(items, (list, tuple)) else 0)
     if name == "expandtabs":
         return len(text) + text.count("\t") * size
-    if name == "indent" and rest and isinstance(rest[0], str):
-        return len(text) + text.count("\n") * len(rest[0])
+    if name == "indent" and rest and isinstance(rest[0], (str, int)):
+        width = len(rest[0]) if isinstance(rest[0], str) else rest[0]
+        return len(text) + (text.count("\n") + 1) * width
     return size
 
 
@@ -180,6 +183,14 @@ def _bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
         return _check_size(func(*args, **kwargs))
 
     return bounded
+
+
+class _BoundedNamespace(Namespace):
+    """``namespace()``, whose attributes (``{% set ns.text = ns.text ~ … %}`` in a loop) are
+    measured as they are set."""
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        super().__setitem__(name, _check_size(value))
 
 
 class _BoundedTemplate(Template):
@@ -213,6 +224,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.filters = {name: _bounded_filter(name, f) for name, f in self.filters.items()}
+        self.globals["namespace"] = _BoundedNamespace
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
         target = getattr(__obj, "__wrapped__", __obj)  # str.format comes wrapped by the sandbox

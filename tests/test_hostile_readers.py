@@ -472,6 +472,10 @@ HUGE = {
     "expandtabs": "{{ ('\\t' * 10**6).expandtabs(1000) }}",
     "indent": "{{ ('a\\n' * 10**5)|indent('y' * 10**4) }}",
     "loop": "{% for i in range(10**5) %}{{ 'x' * 10**6 }}{% endfor %}",
+    "join separator": "{{ ([''] * 10**6)|join('x' * 10**6) }}",
+    "indent width": "{{ ('a\\n' * 10**5)|indent(10**6) }}",
+    "namespace": "{% set ns = namespace(t='') %}{% for i in range(10**5) %}{% set ns.t = ns.t ~ 'x' * 10**6 %}"
+                 "{% endfor %}{{ ns.t|length }}",
 }
 
 
@@ -503,6 +507,9 @@ def test_ordinary_template_code_still_renders():
 
     source = "{{ 'hello %s'|format('a') }} {{ 'x'.ljust(5) }}|{{ [1, 2]|join(',') }} {{ '{:>4}'.format(7) }}"
     assert Sandbox().from_string(source).render() == "hello a x    |1,2    7"
+    counted = "{% set ns = namespace(n=0) %}{% for i in range(3) %}{% set ns.n = ns.n + i %}{% endfor %}{{ ns.n }}"
+    assert Sandbox().from_string(counted).render() == "3"
+    assert Sandbox().from_string("{{ 'a\nb'|indent(2, first=True) }}").render() == "  a\n  b"
 
 
 def _user_template(folder: Path, snippet: str) -> int:
