@@ -684,6 +684,32 @@ def test_check_refuses_a_pdf_stream_that_inflates_past_the_limit(tmp_path, filte
     _no_traceback(result)
 
 
+def _pdf_with_font_stream(size: int) -> bytes:
+    import zlib
+
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    font = pikepdf.Stream(pdf, zlib.compress(b"\0" * size, 9))
+    font["/Filter"] = pikepdf.Name.FlateDecode
+    font["/Length1"] = size
+    pdf.Root["/X"] = pdf.make_indirect(font)
+    out = io.BytesIO()
+    pdf.save(out, compress_streams=False)
+    return out.getvalue()
+
+
+def test_check_gives_an_embedded_font_the_room_of_a_part_not_of_a_page():
+    from generator.check import CheckReadError
+    from generator.check.bounds import pdf_fits
+
+    pdf_fits(_pdf_with_font_stream(30_000_000), "font.pdf")  # a large CJK face: no error
+    with pytest.raises(CheckReadError) as caught:
+        pdf_fits(_pdf_with_font_stream(60_000_000), "font.pdf")
+    assert "inflates to more than 50 MB" in str(caught.value)
+
+
 def test_check_refuses_a_pdf_of_too_many_pages(tmp_path):
     import pikepdf
 

@@ -132,22 +132,24 @@ def pdf_fits(data: bytes, name: str) -> None:
                 "not a collection of documents.", file=name, pages=f"{pages:,}", limit=MAX_CHECK_PAGES))
         for obj in pdf.objects:
             if isinstance(obj, pikepdf.Stream) and obj.get("/Subtype") != pikepdf.Name.Image:
-                size = _inflated(obj)
-                if size > MAX_CHECK_STREAM_BYTES:
+                # an embedded font (a whole CJK face can be 20 MB) may be as large as a DOCX part
+                font = "/Length1" in obj or str(obj.get("/Subtype")) in _FONT_FILES
+                limit = MAX_CHECK_PART_BYTES if font else MAX_CHECK_STREAM_BYTES
+                if _inflated(obj, limit) > limit:
                     raise CheckReadError(_(
                         "{file}: a stream of the PDF (object {number}) inflates to more than {limit} MB, "
                         "far more than a page's text needs. The file is damaged or made to exhaust the "
-                        "checker.", file=name, number=obj.objgen[0],
-                        limit=f"{MAX_CHECK_STREAM_BYTES / 1e6:g}"))
+                        "checker.", file=name, number=obj.objgen[0], limit=f"{limit / 1e6:g}"))
 
 
 #: The filters a stream's size is measured through; others (LZW, run length) are
 #: measured by an upper bound of how much they can grow.
 _ASCII = {"/ASCIIHexDecode", "/AHx", "/ASCII85Decode", "/A85"}
 _FLATE = {"/FlateDecode", "/Fl"}
+_FONT_FILES = {"/Type1C", "/CIDFontType0C", "/OpenType"}
 
 
-def _inflated(stream: object) -> int:
+def _inflated(stream: object, limit: int) -> int:
     """The size of ``stream`` once decoded, counted up to just past the limit."""
     import base64
 
@@ -172,11 +174,11 @@ def _inflated(stream: object) -> int:
     inflater = zlib.decompressobj()
     size = 0
     try:
-        while raw and size <= MAX_CHECK_STREAM_BYTES:
+        while raw and size <= limit:
             size += len(inflater.decompress(raw, 1 << 20))
             raw = inflater.unconsumed_tail
             if inflater.eof:
                 break
     except zlib.error:
         return size
-    return size if len(names) == 1 else size * 3000 if size * 3000 > MAX_CHECK_STREAM_BYTES else size
+    return size if len(names) == 1 else size * 3000 if size * 3000 > limit else size
