@@ -51,9 +51,9 @@ def load_dispatch(path: str | Path, *, legacy_encoding: str | None = None) -> Di
 def _not_too_big(path: Path) -> None:
     """Refuse a file far larger than any dispatch before reading and parsing it (the YAML
     parser takes about a second a megabyte)."""
-    from .model import MAX_FILE_BYTES, MAX_TEXT
-
     import stat
+
+    from .model import MAX_FILE_BYTES, MAX_TEXT
 
     info = path.stat()
     if not stat.S_ISREG(info.st_mode):
@@ -185,7 +185,7 @@ def _read_yaml(text: str, source: Path) -> Any:
         raise InputError([f"{source}: " + _("YAML syntax: {what}. {hint}", what=exc, hint=_(
             "Check the indentation and that every quote is closed."))], file=str(source)) from None
     except ValueError as exc:  # ruamel builds dates as it reads: 2022-02-30 fails here
-        long = re.search(r"[-+]?\d[\d_]{%d,}" % (sys.get_int_max_str_digits() - 1), text)
+        long = re.search(rf"[-+]?\d[\d_]{{{sys.get_int_max_str_digits() - 1},}}", text)
         if long and "digits" in str(exc):  # Python refuses to read an integer this long
             line = text.count("\n", 0, long.start()) + 1
             raise InputError([f"{source}:{line}: " + _(

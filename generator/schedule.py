@@ -223,9 +223,8 @@ def _xlsx_rows(path: Path) -> _Table:
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
         if r > MAX_SHEET_ROWS or c > MAX_SHEET_COLUMNS:
-            raise InputError([_("{file}:sheet {sheet}, {rows}", file=path, sheet=repr(sheet.title),
-                                rows=_("row {row}", row=r)) + " " + _("(cell {cell})", cell=f"{get_column_letter(c)}{r}")
-                              + ": " + _(
+            where = _("{file}:sheet {sheet}, {rows}", file=path, sheet=repr(sheet.title), rows=_("row {row}", row=r))
+            raise InputError([where + " " + _("(cell {cell})", cell=f"{get_column_letter(c)}{r}") + ": " + _(
                 "a plan sheet holds values only in its first {rows} rows and {columns} columns (A to {last}). "
                 "Delete what is in this cell, or move the plan to a sheet of its own.",
                 rows=f"{MAX_SHEET_ROWS:,}", columns=MAX_SHEET_COLUMNS, last=get_column_letter(MAX_SHEET_COLUMNS))])

@@ -21,16 +21,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import functools
-import re
-
 from jinja2 import FileSystemLoader, Template, TemplateNotFound
-from jinja2.utils import Namespace
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.utils import Namespace
 
 from .errors import CongVanError, InputError, RenderError, TemplateError
 from .i18n import _

@@ -38,7 +38,6 @@ __all__ = [
 def read_document(data: bytes, name: str) -> Document:
     """Read ``data`` (the bytes of the file called ``name``) as a PDF or a DOCX."""
     from ..i18n import _
-
     from .bounds import docx_fits, pdf_fits
 
     if data[:5] == b"%PDF-":
@@ -64,7 +63,6 @@ def check_bytes(data: bytes, name: str, profile: Profile | None = None) -> Repor
 def check_file(path: str | Path, profile: Profile | None = None) -> Report:
     """Check the DOCX or PDF file at ``path``."""
     from ..i18n import _
-
     from .bounds import file_fits
 
     path = Path(path)
