@@ -115,6 +115,31 @@ def test_aliased_annexes_are_refused_not_expanded(project):
     _no_traceback(result)
 
 
+@pytest.mark.parametrize("command", ["render", "batch", "print"])
+@pytest.mark.parametrize("case", ["aliases", "xlsx far cell", "image bomb"])
+def test_every_command_that_reads_the_dispatch_refuses_the_same(project, command, case):
+    """The same readers serve render, batch and print: each stops with the message, writes nothing."""
+    if case == "aliases":
+        project.write_text(_laughs(9) + project.read_text(encoding="utf-8"), encoding="utf-8")
+        expected = f"{project.name}:1:5: anchors and aliases"
+    elif case == "xlsx far cell":
+        _workbook(project.parent / "xa.xlsx", far="XFD1048576")
+        _edit(project, "file: ke-hoach.csv", "file: xa.xlsx")
+        expected = "xa.xlsx:sheet 'Sheet', row 1048576 (cell XFD1048576): a plan sheet holds values only"
+    else:
+        from PIL import Image
+
+        Image.new("1", (20000, 20000)).save(project.parent / "anh.png")
+        line = _edit(project, "signer:\n", "signer:\n  signature_image: anh.png\n") + 1
+        expected = f"{project.name}:{line}: signer.signature_image: the image is 20000 x 20000 pixels"
+    extra = ["--per-province"] if command == "batch" else []
+    result = _bounded(command, project.name, *extra, "--out", "out", cwd=project.parent)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert expected in result.stderr
+    assert not (project.parent / "out").exists() or not any((project.parent / "out").rglob("*.pdf"))
+    _no_traceback(result)
+
+
 @pytest.mark.parametrize("snippet", ["place: &p Hà Nội", "date: &d\n  year: 2022\nx: *d"])
 def test_any_anchor_or_merge_key_is_refused_with_its_line(project, snippet):
     old = "place: Hà Nội" if snippet.startswith("place") else "date:\n  year: 2022"
