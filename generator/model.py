@@ -431,7 +431,7 @@ class Marks(_Model):
 class Cluster(_Model):
     """One row of the plan table: a cluster of provinces and its date range."""
 
-    number: int | None = Field(None, ge=1, description="Default: its position in the table.")
+    number: int | None = Field(None, ge=1, le=999_999, description="Default: its position in the table.")
     name: Text | None = Field(None, description="Default: 'Cụm <number>'.")
     provinces: list[Text] = Field(min_length=1)
     start: dt.date
@@ -535,7 +535,8 @@ class Dispatch(_Model):
 
     type_name: Text = Field("Công văn", description="Used in the annex reference line.")
     agency: Agency
-    number: int | None = Field(None, ge=1, description="Leave out in a draft: printed as blank space.")
+    number: int | None = Field(None, ge=1, le=999_999,
+                               description="Leave out in a draft: printed as blank space.")
     code: Text = Field(description="Ký hiệu after the '/', e.g. 'BTTTT-CĐSQG'.")
     place: Text = Field(description="Địa danh, e.g. 'Hà Nội'.")
     date: IssueDate

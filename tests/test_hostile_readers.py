@@ -205,7 +205,14 @@ def test_a_number_of_thousands_of_digits_names_its_line(project, digits):
                        "Check the value; put a text made of digits in double quotes.")
 
 
-@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+@pytest.mark.parametrize("digits", [7, 4000])
+def test_a_dispatch_number_past_six_digits_is_refused(project, digits):
+    line = _edit(project, "# number: 123", "number: " + "9" * digits)
+    message = _refused(project)
+    assert message.startswith(f"{project}:{line}: number: must be at most 999999; got 9999")
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf", "1e400"])
 def test_nan_and_infinity_are_refused_in_words(project, value):
     line = _edit(project, "# number: 123", f"number: {value}")
     message = _refused(project)
