@@ -352,7 +352,10 @@ def _asset_fetcher(weasyprint: Any, extra_roots: tuple[Path, ...] = ()) -> Any:
             parts = urlsplit(url)
             if parts.netloc not in ("", "localhost"):
                 raise Refused(url, _("a file on another machine"))
-            path = Path(url2pathname(parts.path)).resolve()
+            try:
+                path = Path(url2pathname(parts.path)).resolve()
+            except (RuntimeError, OSError):  # "Symlink loop from …"
+                raise Refused(url, _("a link that leads back to itself")) from None
             if not any(path.is_relative_to(root) for root in roots):
                 raise Refused(url, _("a file outside the project's assets and the templates folder"))
             if not path.is_file():
@@ -373,6 +376,8 @@ def _where_in(folders: tuple[Path, ...], url: str) -> str:
     """``file:line: `` of the first line of a template in ``folders`` that holds ``url``, or ""."""
 
     needles = [url, unquote(url.removeprefix("file://"))] if url.startswith("file:") else [url]
+    if url.startswith("file:"):  # written relative to the template: its name
+        needles.append(Path(unquote(url.removeprefix("file://"))).name)
     for folder in folders:
         for file in sorted(Path(folder).rglob("*")):
             if not file.is_file() or file.suffix not in (".j2", ".html", ".css", ".svg"):

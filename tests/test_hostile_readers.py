@@ -572,6 +572,18 @@ def test_a_huge_docx_template_value_is_refused(second, tmp_path):
     assert "the text it builds would be 100,000,000 characters" in str(caught.value)
 
 
+def test_a_symlink_loop_a_template_uses_is_refused_at_its_line(project):
+    """``Error fetching … (Symlink loop from …)``, exit 1, before."""
+    line = _user_template(project.parent / "mau", '<img src="vong.png">')
+    _loop(project.parent / "mau")
+    (project.parent / "mau" / "vong.png").symlink_to("loop1")
+    result = CliRunner().invoke(cli, ["render", str(project), "--templates", str(project.parent / "mau"),
+                                      "--format", "pdf", "--out", str(project.parent / "out")])
+    assert result.exit_code == 2, result.output
+    assert f"{project.parent / 'mau' / 'dispatch.html.j2'}:{line}: the template asks for file://" in result.output
+    assert "which was not fetched: a link that leads back to itself" in result.output
+
+
 def test_an_svg_linking_out_in_a_templates_folder_names_the_svg(project):
     """"Failed to render SVG image", exit 1, no line, before."""
     line = _user_template(project.parent / "mau", '<img src="logo.svg">')
