@@ -134,25 +134,31 @@ def _lengths(items: Any) -> int:
     return sum(len(x) for x in items if isinstance(x, str)) if isinstance(items, (list, tuple)) else 0
 
 
-def _estimate(func: Any, name: str, owner: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
+#: Methods and filters whose whole-number arguments are widths or tab sizes: the text they
+#: build is about that long.
+_WIDTH_ARGUMENTS = {"ljust", "rjust", "center", "zfill", "expandtabs", "indent", "wordwrap", "truncate"}
+#: A ``str.format`` field whose width is itself a field: "{:>{w}}".
+_NESTED_FIELD = re.compile(r"\{[^{}]*\{")
+
+
+def _estimate(name: str, owner: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
     """An upper estimate of the size of what calling a string method or a filter builds,
-    before it is built: the numbers it is given (widths, counts), the widths written in a
-    format, a replacement's growth, a join's parts. Any result is also measured after."""
-    size = max((abs(v) for v in (*args, *kwargs.values()) if isinstance(v, int) and not isinstance(v, bool)),
-               default=0)
-    limit = _max_render()
-    if size > limit:
-        return size
+    before it is built: the widths it is given or that its format names, a replacement's
+    growth, a join's parts. Any result is also measured after it is built."""
+    numbers = max((abs(v) for v in (*args, *kwargs.values()) if isinstance(v, int) and not isinstance(v, bool)),
+                  default=0)
     text = owner if isinstance(owner, str) else (args[0] if args and isinstance(args[0], str) else None)
     rest = args if isinstance(owner, str) else args[1:]
     if text is None and name == "join" and args:  # the filter: items, then the separator
         items, sep = args[0], args[1] if len(args) > 1 and isinstance(args[1], str) else ""
         return _lengths(items) + len(sep) * (len(items) if isinstance(items, (list, tuple)) else 0)
     if text is None:
-        return size
+        return 0
     if name in ("format", "format_map", "__mod__"):
         widths = [int(w) for w in _WIDTHS.findall(text) if len(w) < 20]
-        return max([size, *widths])
+        if "*" in text or _NESTED_FIELD.search(text):  # a width taken from the values
+            widths.append(numbers)
+        return max([0, *widths])
     if name == "replace" and len(rest) >= 2 and isinstance(rest[0], str) and isinstance(rest[1], str):
         old, new = rest[0], rest[1]
         count = text.count(old) if old else len(text) + 1
@@ -161,11 +167,11 @@ def _estimate(func: Any, name: str, owner: Any, args: tuple[Any, ...], kwargs: d
         items = rest[0] if rest else None
         return _lengths(items) + len(text) * (len(items) if isinstance(items, (list, tuple)) else 0)
     if name == "expandtabs":
-        return len(text) + text.count("\t") * size
+        return len(text) + text.count("\t") * numbers
     if name == "indent" and rest and isinstance(rest[0], (str, int)):
         width = len(rest[0]) if isinstance(rest[0], str) else rest[0]
         return len(text) + (text.count("\n") + 1) * width
-    return size
+    return numbers if name in _WIDTH_ARGUMENTS else 0
 
 
 def _bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
@@ -176,7 +182,7 @@ def _bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     def bounded(*args: Any, **kwargs: Any) -> Any:
         plain = [a for a in args if not hasattr(a, "environment") and not hasattr(a, "eval_ctx")
                  and not hasattr(a, "autoescape")]  # the context/environment Jinja passes first
-        size = _estimate(func, name, None, tuple(plain), kwargs)
+        size = _estimate(name, None, tuple(plain), kwargs)
         if size > _max_render():
             raise _too_long(size)
         return _check_size(func(*args, **kwargs))
@@ -224,11 +230,11 @@ class Sandbox(ImmutableSandboxedEnvironment):
         super().__init__(*args, **kwargs)
         self.filters = {name: _bounded_filter(name, f) for name, f in self.filters.items()}
         self.globals["namespace"] = _BoundedNamespace
+        del self.globals["lipsum"]  # lipsum(10**6): placeholder text no dispatch prints
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
         target = getattr(__obj, "__wrapped__", __obj)  # str.format comes wrapped by the sandbox
-        size = _estimate(target, getattr(target, "__name__", ""), getattr(target, "__self__", None),
-                         args, kwargs)
+        size = _estimate(getattr(target, "__name__", ""), getattr(target, "__self__", None), args, kwargs)
         if size > _max_render():
             raise _too_long(size)
         return _check_size(super().call(__context, __obj, *args, **kwargs))
@@ -248,7 +254,7 @@ class Sandbox(ImmutableSandboxedEnvironment):
             return left**right
         if operator == "%" and isinstance(left, str):
             values = right if isinstance(right, tuple) else (right,)
-            size = _estimate(None, "__mod__", left, values, {})
+            size = _estimate("__mod__", left, values, {})
             if size > _max_render():
                 raise _too_long(size)
         return _check_size(super().call_binop(context, operator, left, right))

@@ -503,6 +503,7 @@ HUGE = {
     "zfill": "{{ '1'.zfill(10**9) }}",
     "expandtabs": "{{ ('\\t' * 10**6).expandtabs(1000) }}",
     "indent": "{{ ('a\\n' * 10**5)|indent('y' * 10**4) }}",
+    "star width": "{{ '%*d' % (10**8, 1) }}",
     "loop": "{% for i in range(10**5) %}{{ 'x' * 10**6 }}{% endfor %}",
     "join separator": "{{ ([''] * 10**6)|join('x' * 10**6) }}",
     "indent width": "{{ ('a\\n' * 10**5)|indent(10**6) }}",
@@ -539,6 +540,9 @@ def test_ordinary_template_code_still_renders():
 
     source = "{{ 'hello %s'|format('a') }} {{ 'x'.ljust(5) }}|{{ [1, 2]|join(',') }} {{ '{:>4}'.format(7) }}"
     assert Sandbox().from_string(source).render() == "hello a x    |1,2    7"
+    numbers = "{{ '{:,}'.format(10**12) }} {{ '%d' % 10**12 }} {{ '%s đồng'|format(10**12) }} {{ (10**12)|string }}"
+    assert Sandbox().from_string(numbers).render() == ("1,000,000,000,000 1000000000000 1000000000000 đồng "
+                                                       "1000000000000")
     counted = "{% set ns = namespace(n=0) %}{% for i in range(3) %}{% set ns.n = ns.n + i %}{% endfor %}{{ ns.n }}"
     assert Sandbox().from_string(counted).render() == "3"
     assert Sandbox().from_string("{{ 'a\nb'|indent(2, first=True) }}").render() == "  a\n  b"
