@@ -275,6 +275,10 @@ def _inline_plan_files(data: Any, source: Path) -> dict[tuple[Any, ...], schedul
                 "must be the name of one CSV or Excel (.xlsx) file, e.g. ke-hoach.csv; got {value}.",
                 value=_show(name))], file=str(source))
         path = _resolved(source.parent / name, source, line, f"annexes.{i}.plan.file")
+        if not path.is_file():  # missing, a folder, a device or a pipe
+            raise InputError([f"{source}:{line}: annexes.{i}.plan.file: " + _(
+                "no plan file {name} next to {file}. Check the name.", name=repr(name), file=source.name)],
+                file=str(source))
         clusters, rows = schedule.read_clusters(path)
         del plan["file"]
         plan["clusters"] = clusters

@@ -357,12 +357,17 @@ def test_a_utf16_csv_with_a_bom_is_read(project, example, encoding):
     assert load_dispatch(project).annexes == example.annexes
 
 
-def test_a_plan_file_that_is_a_fifo_is_refused(project):
-    os.mkfifo(project.parent / "ong.csv")
-    _edit(project, "file: ke-hoach.csv", "file: ong.csv")
+@pytest.mark.parametrize("kind", ["fifo", "missing", "folder"])
+def test_a_plan_file_that_is_not_a_file_is_refused_at_its_line(project, kind):
+    if kind == "fifo":
+        os.mkfifo(project.parent / "ong.csv")
+    elif kind == "folder":
+        (project.parent / "ong.csv").mkdir()
+    line = _edit(project, "file: ke-hoach.csv", "file: ong.csv")
     result = _bounded("validate", project.name, cwd=project.parent)
     assert result.returncode == 2
-    assert "no such plan file" in result.stderr
+    assert (f"{project.name}:{line}: annexes.0.plan.file: no plan file 'ong.csv' next to {project.name}. "
+            "Check the name.") in result.stderr
     _no_traceback(result)
 
 
