@@ -4,7 +4,7 @@ the file, the line (or row and column) and the field, never a traceback.
 
 Cases that would hang or exhaust memory without their bound run in a subprocess under a
 generous limit (:func:`_bounded`: 60 s, 1 GiB of address space), so that a regression
-fails here instead of hanging the test run. The limits are in :mod:`generator.model`.
+fails here instead of hanging the test run. The limits are in :mod:`generator.input.model`.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from conftest import EXAMPLE
 from generator import load_dispatch
 from generator.cli import cli
 from generator.errors import InputError
-from generator.model import (
+from generator.input.model import (
     MAX_CHECK_PAGES,
     MAX_CHECK_PARAGRAPHS,
     MAX_DEPTH,
@@ -480,10 +480,10 @@ def test_a_text_file_named_png_fails_validate_at_its_field(project, field):
 def test_the_signature_block_refuses_a_bomb_given_past_the_loader(tmp_path):
     from PIL import Image
 
-    from generator.images import signature_block
+    from generator.render.images import signature_block
 
     Image.new("1", (20000, 20000)).save(tmp_path / "bom.png")
-    code = ("from pathlib import Path\nfrom generator.images import signature_block\n"
+    code = ("from pathlib import Path\nfrom generator.render.images import signature_block\n"
             "from generator.errors import InputError\n"
             f"try:\n    signature_block(Path({str(tmp_path / 'bom.png')!r}), None)\n"
             "except InputError as exc:\n    print(exc.format_message())\n")
@@ -521,7 +521,7 @@ def test_no_template_builds_or_renders_more_than_the_limit(tmp_path):
     """Each case built 10^8 to 10^9 characters (one line rendered for 101 s)."""
     code = (
         "import json, sys\n"
-        "from generator.templating import Sandbox\n"
+        "from generator.render.templating import Sandbox\n"
         "from jinja2.sandbox import SecurityError\n"
         "out = {}\n"
         f"for name, source in json.loads({json.dumps(json.dumps(HUGE))}).items():\n"
@@ -541,7 +541,7 @@ def test_no_template_builds_or_renders_more_than_the_limit(tmp_path):
 
 
 def test_ordinary_template_code_still_renders():
-    from generator.templating import Sandbox
+    from generator.render.templating import Sandbox
 
     source = "{{ 'hello %s'|format('a') }} {{ 'x'.ljust(5) }}|{{ [1, 2]|join(',') }} {{ '{:>4}'.format(7) }}"
     assert Sandbox().from_string(source).render() == "hello a x    |1,2    7"
@@ -574,7 +574,7 @@ def test_a_huge_template_stops_the_render_naming_its_line(project, case):
 
 
 def test_a_huge_docx_template_value_is_refused(second, tmp_path):
-    from generator.docx_render import _jinja_env
+    from generator.render.docx import _jinja_env
 
     with pytest.raises(Exception) as caught:
         _jinja_env().from_string("{{ 'x'.ljust(10**8) }}").render()
@@ -612,8 +612,8 @@ def test_an_svg_linking_out_in_a_templates_folder_names_the_svg(project):
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory) -> dict[str, bytes]:
-    from generator.docx_render import docx_bytes
-    from generator.pdf_render import pdf_bytes
+    from generator.render.docx import docx_bytes
+    from generator.render.pdf import pdf_bytes
 
     dispatch = load_dispatch(EXAMPLE)
     return {"pdf": pdf_bytes(dispatch), "docx": docx_bytes(dispatch)}

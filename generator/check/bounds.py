@@ -1,6 +1,6 @@
 """What ``congvan check`` refuses before it reads a file: anything that is not a regular
 file, and files, zip parts, PDF streams, pages and paragraphs past the limits in
-:mod:`generator.model` (README, "Limits"). Each check reads only a zip's directory, a
+:mod:`generator.input.model` (README, "Limits"). Each check reads only a zip's directory, a
 PDF's object table or a stream's first bytes past its limit, never the whole inflated
 content, so a small file that inflates to gigabytes is refused in a moment.
 """
@@ -14,8 +14,8 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from ..i18n import _
-from ..model import (
+from generator.i18n import _
+from generator.input.model import (
     MAX_CHECK_BYTES,
     MAX_CHECK_INFLATED,
     MAX_CHECK_PAGES,
@@ -23,7 +23,7 @@ from ..model import (
     MAX_CHECK_PART_BYTES,
     MAX_CHECK_STREAM_BYTES,
 )
-from .doc import CheckReadError
+from generator.check.doc import CheckReadError
 
 __all__ = ["docx_fits", "file_fits", "pdf_fits"]
 

@@ -12,10 +12,10 @@ import hashlib
 import io
 from pathlib import Path
 
-from .atomic import write_cache_bytes
-from .errors import InputError
-from .i18n import _
-from .resources import qr_cache_dir
+from generator.atomic import write_cache_bytes
+from generator.errors import InputError
+from generator.i18n import _
+from generator.resources import qr_cache_dir
 
 __all__ = ["image_problem", "signature_block"]
 
@@ -24,14 +24,14 @@ def image_problem(path: Path) -> str | None:
     """What makes the file at ``path`` unusable as a signature or seal image, or ``None``.
 
     Reads only the image's header: a file that is not an image, or one past
-    :data:`~generator.model.MAX_IMAGE_PIXELS` or :data:`~generator.model.MAX_IMAGE_BYTES`,
+    :data:`~generator.input.model.MAX_IMAGE_PIXELS` or :data:`~generator.input.model.MAX_IMAGE_BYTES`,
     is refused before anything decodes its pixels.
     """
     import warnings
 
     from PIL import Image
 
-    from .model import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS
+    from generator.input.model import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS
 
     size = path.stat().st_size
     if size > MAX_IMAGE_BYTES:

@@ -6,7 +6,7 @@ A dispatch may name a folder of its own templates (``templates:`` in the YAML, o
 
 Every template, built-in or the user's, runs in :class:`Sandbox`, Jinja's immutable
 sandbox narrowed further: a template may read the dispatch's printed values (the
-dataclasses of :mod:`generator.view` and :mod:`generator.measures`, strings, numbers,
+dataclasses of :mod:`generator.render.view` and :mod:`generator.render.measures`, strings, numbers,
 lists, dates) and Jinja's own helpers, and nothing else: no attribute of a file path,
 an image, a document object or a module, no ``__class__`` walk, no list or dict
 changed in place, no huge string built with ``*``. Includes and imports are read
@@ -31,9 +31,9 @@ from jinja2 import FileSystemLoader, Template, TemplateNotFound
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from jinja2.utils import Namespace
 
-from .errors import CongVanError, InputError, RenderError, TemplateError
-from .i18n import _
-from .resources import TEMPLATES_DIR
+from generator.errors import CongVanError, InputError, RenderError, TemplateError
+from generator.i18n import _
+from generator.resources import TEMPLATES_DIR
 
 __all__ = [
     "TEMPLATE_NAMES",
@@ -109,7 +109,7 @@ def _open_to_templates(obj: Any) -> bool:
 
 
 def _max_render() -> int:
-    from .model import MAX_RENDER_CHARS
+    from generator.input.model import MAX_RENDER_CHARS
 
     return MAX_RENDER_CHARS
 
@@ -199,7 +199,7 @@ class _BoundedNamespace(Namespace):
 
 
 class _BoundedTemplate(Template):
-    """A template whose output stops as soon as it passes :data:`~generator.model.MAX_RENDER_CHARS`."""
+    """A template whose output stops as soon as it passes :data:`~generator.input.model.MAX_RENDER_CHARS`."""
 
     def render(self, *args: Any, **kwargs: Any) -> str:
         ctx = self.new_context(dict(*args, **kwargs))
@@ -221,7 +221,7 @@ class _BoundedTemplate(Template):
 
 class Sandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox, open only to the values a dispatch prints; nothing it
-    renders, and no value it builds, is longer than :data:`~generator.model.MAX_RENDER_CHARS`."""
+    renders, and no value it builds, is longer than :data:`~generator.input.model.MAX_RENDER_CHARS`."""
 
     intercepted_binops = frozenset({"*", "**", "%", "+"})
     template_class = _BoundedTemplate

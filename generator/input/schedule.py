@@ -18,8 +18,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
-from .i18n import _
+from generator.errors import InputError
+from generator.i18n import _
 
 __all__ = ["RowSource", "read_clusters", "COLUMNS", "font_at", "take_notes"]
 
@@ -137,7 +137,7 @@ def _too_big(path: Path, size: int, limit: int) -> InputError:
 
 
 def _csv_rows(path: Path) -> _Table:
-    from .model import MAX_PLAN_BYTES, MAX_TEXT
+    from generator.input.model import MAX_PLAN_BYTES, MAX_TEXT
 
     size = path.stat().st_size
     if size > MAX_PLAN_BYTES:
@@ -199,7 +199,7 @@ def _xlsx_rows(path: Path) -> _Table:
     from openpyxl.reader.excel import ExcelReader
     from openpyxl.utils import get_column_letter
 
-    from .model import MAX_SHEET_COLUMNS, MAX_SHEET_ROWS
+    from generator.input.model import MAX_SHEET_COLUMNS, MAX_SHEET_ROWS
 
     _workbook_fits(path)
     try:
@@ -264,7 +264,7 @@ def _workbook_fits(path: Path) -> None:
     bomb), from the zip's directory, before any of its XML is read."""
     import zipfile
 
-    from .model import MAX_WORKBOOK_BYTES, MAX_WORKBOOK_INFLATED, MAX_WORKBOOK_XML
+    from generator.input.model import MAX_WORKBOOK_BYTES, MAX_WORKBOOK_INFLATED, MAX_WORKBOOK_XML
 
     size = path.stat().st_size
     if size > MAX_WORKBOOK_BYTES:

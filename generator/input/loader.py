@@ -17,10 +17,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import copies, fonts, legacy, schedule
-from .errors import InputError
-from .i18n import N_, _, translate
-from .model import Dispatch
+from generator.batch import copies
+from generator.render import fonts
+from generator.input import legacy
+from generator.input import schedule
+from generator.errors import InputError
+from generator.i18n import N_, _, translate
+from generator.input.model import Dispatch
 
 __all__ = ["load_dispatch", "parse_dispatch"]
 
@@ -53,7 +56,7 @@ def _not_too_big(path: Path) -> None:
     parser takes about a second a megabyte)."""
     import stat
 
-    from .model import MAX_FILE_BYTES, MAX_TEXT
+    from generator.input.model import MAX_FILE_BYTES, MAX_TEXT
 
     info = path.stat()
     if not stat.S_ISREG(info.st_mode):
@@ -121,13 +124,13 @@ class _Refused(Exception):
 
 def _yaml() -> Any:
     """ruamel's round-trip loader that refuses anchors and aliases and nesting past
-    :data:`~generator.model.MAX_DEPTH`, as it meets them: a clerk never needs either, and
+    :data:`~generator.input.model.MAX_DEPTH`, as it meets them: a clerk never needs either, and
     aliases let a few hundred bytes stand for millions of characters."""
     from ruamel.yaml import YAML
     from ruamel.yaml.composer import Composer
     from ruamel.yaml.events import AliasEvent
 
-    from .model import MAX_DEPTH
+    from generator.input.model import MAX_DEPTH
 
     class Plain(Composer):  # type: ignore[misc]
         def compose_node(self, parent: Any, index: Any) -> Any:
@@ -319,7 +322,7 @@ def _resolved(path: Path, source: Path, line: int, field: str) -> Path:
 
 def _image_fits(path: Path, source: Path, where: str) -> None:
     """Refuse an image file that is not an image, or too large to decode, reading its header only."""
-    from .images import image_problem
+    from generator.render.images import image_problem
 
     problem = image_problem(path)
     if problem:
