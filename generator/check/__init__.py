@@ -38,14 +38,17 @@ __all__ = [
 def read_document(data: bytes, name: str) -> Document:
     """Read ``data`` (the bytes of the file called ``name``) as a PDF or a DOCX."""
     from generator.i18n import _
+    from generator.check.bounds import docx_fits, pdf_fits
 
     if data[:5] == b"%PDF-":
         from generator.check.pdf_reader import read_pdf
 
+        pdf_fits(data, name)
         return read_pdf(data, name)
     if data[:2] == b"PK":
         from generator.check.docx_reader import read_docx
 
+        docx_fits(data, name)
         return read_docx(data, name)
     raise CheckReadError(_("{file}: not a PDF or DOCX file", file=name))
 
@@ -62,9 +65,11 @@ def check_bytes(data: bytes, name: str, profile: Profile | None = None) -> Repor
 
 def check_file(path: str | Path, profile: Profile | None = None) -> Report:
     """Check the DOCX or PDF file at ``path``."""
+    from generator.check.bounds import file_fits
     from generator.i18n import _, os_reason
 
     path = Path(path)
+    file_fits(path)
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Iterable, Iterator
 
 from generator.i18n import _
 from generator.check.doc import CheckReadError, Document, HRule, Line, Numbering, Section
@@ -62,10 +63,11 @@ def read_pdf(data: bytes, name: str) -> Document:
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-        pages = list(pdf.pages)
+        pages = _one_at_a_time(pdf.pages)
+        empty = not pdf.pages
     except Exception as exc:  # pdfminer raises many kinds for a broken file
         raise CheckReadError(_("{file}: cannot be read as a PDF ({reason})", file=name, reason=exc)) from None
-    if not pages:
+    if empty:
         raise CheckReadError(_("{file}: the PDF has no pages", file=name))
     doc = Document(name=name, kind="pdf")
     try:
@@ -80,7 +82,15 @@ def read_pdf(data: bytes, name: str) -> Document:
     return doc
 
 
-def _read_pages(doc: Document, pages: list) -> None:  # type: ignore[type-arg]
+def _one_at_a_time(pages: list) -> Iterator:  # type: ignore[type-arg]
+    """The pages in turn, each one's objects released once the next is asked for: a long
+    PDF takes the memory of one page, not of all."""
+    for page in pages:
+        yield page
+        page.close()
+
+
+def _read_pages(doc: Document, pages: Iterable) -> None:  # type: ignore[type-arg]
     part = 0
     order = 0
     page_parts: list[int] = []

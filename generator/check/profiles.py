@@ -11,6 +11,7 @@ A profile can also be a JSON file naming a base profile and the ranges it change
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,25 +109,98 @@ PROFILES = {
 }
 
 
-def get_profile(name: str | None) -> Profile:
-    """The profile called ``name`` (``None``: the Decree's), or one read from a JSON file."""
+def get_profile(name: str | None, *, _seen: tuple[Path, ...] = ()) -> Profile:
+    """The profile called ``name`` (``None``: the Decree's), or one read from a JSON file.
+
+    A JSON profile is checked like a dispatch (pydantic): every range two finite numbers,
+    low before high, each tolerance a finite number, no unknown field, and a chain of
+    ``base`` files that never comes back to a file already in it.
+    """
     if not name:
         return PROFILES["nd30"]
     if name in PROFILES:
         return PROFILES[name]
     path = Path(name)
     if path.suffix.lower() == ".json" and path.is_file():
+        real = path.resolve()
+        if real in _seen:
+            chain = " -> ".join(p.name for p in (*_seen, real))
+            raise InputError([_("{file}: base: the profiles name each other as base ({chain}). "
+                                "Give one of them a built-in base such as nd30.", file=path, chain=chain)])
+        if path.stat().st_size > 1_000_000:
+            raise InputError([_("{file}: not a valid profile ({reason})", file=path, reason=_("too big"))])
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            base = get_profile(data.pop("base", "nd30"))
-            fields = {f.name for f in dataclasses.fields(Profile)}
-            unknown = sorted(set(data) - fields)
-            if unknown:
-                raise InputError([_("{file}: unknown profile field(s): {names}", file=path, names=", ".join(unknown))])
-            values = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
-            return dataclasses.replace(base, name=str(path), description=str(path), **values)
-        except (ValueError, TypeError) as exc:
+        except (ValueError, UnicodeDecodeError) as exc:
             raise InputError([_("{file}: not a valid profile ({reason})", file=path, reason=exc)]) from None
+        if not isinstance(data, dict):
+            raise InputError([_("{file}: not a valid profile ({reason})", file=path,
+                                reason=_("it must be a JSON object of fields"))])
+        base_name = data.pop("base", "nd30")
+        if not isinstance(base_name, str):
+            raise InputError([_("{file}: base: must be the name of a profile ({names}) or a .json file",
+                                file=path, names=", ".join(PROFILES))])
+        values = _validated(data, path)
+        base = get_profile(base_name, _seen=(*_seen, real))
+        return dataclasses.replace(base, name=str(path), description=str(path), **values)
     raise InputError(
         [_("unknown profile {name!r}: choose one of {names}, or a .json file", name=name, names=", ".join(PROFILES))]
     )
+
+
+def _validated(data: dict, path: Path) -> dict:  # type: ignore[type-arg]
+    """``data``'s fields checked against :class:`Profile` with pydantic; a wrong one is an
+    :class:`InputError` naming the file and each field."""
+    from pydantic import ValidationError
+
+    fields = {f.name for f in dataclasses.fields(Profile)} - {"name", "description"}
+    unknown = sorted(set(data) - fields)
+    if unknown:
+        raise InputError([_("{file}: unknown profile field(s): {names}", file=path, names=", ".join(unknown))])
+    try:
+        checked = _profile_model().model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            whole = err["type"] in _NOT_A_RANGE
+            field = str(err["loc"][0]) if whole else ".".join(str(p) for p in err["loc"])
+            value = data.get(str(err["loc"][0])) if whole else err.get("input")
+            problems.append(_("{file}: {field}: {what}; got {value}", file=path, field=field,
+                              what=_profile_error(err), value=json.dumps(value, ensure_ascii=False)[:60]))
+        raise InputError(problems, file=str(path)) from None
+    return {k: getattr(checked, k) for k in data}
+
+
+#: pydantic's errors that say a value is not a pair at all.
+_NOT_A_RANGE = {"tuple_type", "too_short", "too_long", "missing"}
+
+
+def _profile_error(err: dict) -> str:  # type: ignore[type-arg]
+    if err["type"] == "value_error":
+        return str(err["msg"]).removeprefix("Value error, ")
+    if err["type"] in _NOT_A_RANGE:
+        return _("must be a range of two numbers, [low, high]")
+    return _("must be a number")
+
+
+@functools.lru_cache(maxsize=1)
+def _profile_model() -> type:
+    """A pydantic model of a profile file's fields: ranges of two finite numbers, low first."""
+    from typing import Annotated
+
+    from pydantic import AfterValidator, ConfigDict, Field, create_model
+
+    def ordered(value: tuple[float, float]) -> tuple[float, float]:
+        if value[0] > value[1]:
+            raise ValueError(_("the low end {low} is above the high end {high}; write [low, high]",
+                               low=value[0], high=value[1]))
+        return value
+
+    number = Annotated[float, Field(allow_inf_nan=False, ge=0)]
+    pair = Annotated[tuple[number, number], AfterValidator(ordered)]
+    fields = {}
+    for f in dataclasses.fields(Profile):
+        if f.name in ("name", "description"):
+            continue
+        fields[f.name] = (pair if f.type in ("Range", Range) else number, None)
+    return create_model("ProfileFile", __config__=ConfigDict(extra="forbid", strict=False), **fields)

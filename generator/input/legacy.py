@@ -314,8 +314,13 @@ def fix_tree(data: Any, encoding: str | None,
     """Find legacy text in every string of the YAML data, converting it in place when
     ``encoding`` is given. Returns ``(field path, message)`` for what is left."""
     problems: list[tuple[Place, str]] = []
+    seen: set[int] = set()  # each list or mapping once, however many paths lead to it
 
     def visit(node: Any, loc: Place) -> None:
+        if isinstance(node, (dict, list)):
+            if id(node) in seen:
+                return
+            seen.add(id(node))
         if isinstance(node, dict):
             for key in list(node):
                 value = node[key]

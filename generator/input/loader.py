@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 import types
 import typing
 from pathlib import Path
@@ -53,9 +54,16 @@ def load_dispatch(path: str | Path, *, legacy_encoding: str | None = None) -> Di
 def _not_too_big(path: Path) -> None:
     """Refuse a file far larger than any dispatch before reading and parsing it (the YAML
     parser takes about a second a megabyte)."""
+    import stat
+
     from generator.input.model import MAX_FILE_BYTES, MAX_TEXT
 
-    size = path.stat().st_size
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError([f"{path}: " + _(
+            "not a regular file (a device, a pipe or a folder). Give the dispatch's .yaml file.")],
+            file=str(path))
+    size = info.st_size
     if size > MAX_FILE_BYTES:
         raise InputError([f"{path}: " + _(
             "the file is {size} MB, more than the {limit} MB a dispatch can be (each text at most "
@@ -101,12 +109,63 @@ def _place(loc: tuple[Any, ...], what: str, data: Any, source: Path,
     return f"{source}:{_line_of(data, loc)}: {path}: {what}"
 
 
-def _read_yaml(text: str, source: Path) -> Any:
+#: Characters YAML does not allow in a file (C0 and C1 controls other than tab and line
+#: breaks, surrogates, U+FFFE/U+FFFF): found before the parser, which names only an offset.
+_NOT_YAML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+class _Refused(Exception):
+    """What the loader refuses in a YAML that is valid YAML: aliases, deep nesting."""
+
+    def __init__(self, line: int, column: int, message: str) -> None:
+        super().__init__(message)
+        self.line, self.column, self.message = line, column, message
+
+
+def _yaml() -> Any:
+    """ruamel's round-trip loader that refuses anchors and aliases and nesting past
+    :data:`~generator.input.model.MAX_DEPTH`, as it meets them: a clerk never needs either, and
+    aliases let a few hundred bytes stand for millions of characters."""
     from ruamel.yaml import YAML
+    from ruamel.yaml.composer import Composer
+    from ruamel.yaml.events import AliasEvent
+
+    from generator.input.model import MAX_DEPTH
+
+    class Plain(Composer):  # type: ignore[misc]
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            event = self.parser.peek_event()
+            mark = event.start_mark
+            if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None:
+                raise _Refused(mark.line + 1, mark.column + 1, _(
+                    "anchors and aliases (&name, *name, <<:) are not accepted. Write the value out "
+                    "in full where it is needed."))
+            if self.depth >= MAX_DEPTH:
+                raise _Refused(mark.line + 1, mark.column + 1, _(
+                    "the values are nested more than {limit} levels deep; a dispatch needs far fewer. "
+                    "Check the indentation and the brackets.", limit=MAX_DEPTH))
+            return super().compose_node(parent, index)
+
+    yaml = YAML(typ="rt")
+    yaml.Composer = Plain
+    return yaml
+
+
+def _read_yaml(text: str, source: Path) -> Any:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    bad = _NOT_YAML.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise InputError([f"{source}:{line}:{column}: " + _(
+            "the control character U+{code} cannot be in a YAML file (it comes from a damaged file "
+            "or from text pasted from another program). Delete it.", code=f"{ord(bad.group()):04X}")],
+            file=str(source))
     try:
-        data = YAML(typ="rt").load(text)
+        data = _yaml().load(text)
+    except _Refused as exc:
+        raise InputError([f"{source}:{exc.line}:{exc.column}: {exc.message}"], file=str(source)) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else str(source)
@@ -129,6 +188,13 @@ def _read_yaml(text: str, source: Path) -> Any:
         raise InputError([f"{source}: " + _("YAML syntax: {what}. {hint}", what=exc, hint=_(
             "Check the indentation and that every quote is closed."))], file=str(source)) from None
     except ValueError as exc:  # ruamel builds dates as it reads: 2022-02-30 fails here
+        long = re.search(rf"[-+]?\d[\d_]{{{sys.get_int_max_str_digits() - 1},}}", text)
+        if long and "digits" in str(exc):  # Python refuses to read an integer this long
+            line = text.count("\n", 0, long.start()) + 1
+            raise InputError([f"{source}:{line}: " + _(
+                "a number of {digits} digits: no field takes a number this long. Check the value; "
+                "put a text made of digits in double quotes.", digits=f"{len(long.group()):,}")],
+                file=str(source)) from None
         raise InputError([f"{_bad_date_line(text, source)}: " + _(
             "{error}. Write a real date as YYYY-MM-DD.", error=translate(str(exc)))],
                          file=str(source)) from None
@@ -205,7 +271,17 @@ def _inline_plan_files(data: Any, source: Path) -> dict[tuple[Any, ...], schedul
                 ],
                 file=str(source),
             )
-        path = (source.parent / str(plan["file"])).resolve()
+        line = _line_of(data, ("annexes", i, "plan", "file"))
+        name = plan["file"]
+        if not isinstance(name, str) or not name.strip():
+            raise InputError([f"{source}:{line}: annexes.{i}.plan.file: " + _(
+                "must be the name of one CSV or Excel (.xlsx) file, e.g. ke-hoach.csv; got {value}.",
+                value=_show(name))], file=str(source))
+        path = _resolved(source.parent / name, source, line, f"annexes.{i}.plan.file")
+        if not path.is_file():  # missing, a folder, a device or a pipe
+            raise InputError([f"{source}:{line}: annexes.{i}.plan.file: " + _(
+                "no plan file {name} next to {file}. Check the name.", name=repr(name), file=source.name)],
+                file=str(source))
         clusters, rows = schedule.read_clusters(path)
         del plan["file"]
         plan["clusters"] = clusters
@@ -221,16 +297,36 @@ def _resolve_images(data: Any, source: Path) -> None:
     for key in ("signature_image", "seal_image"):
         value = signer.get(key)
         if isinstance(value, str):
-            path = (source.parent / value).resolve()
+            line = _line_of(data, ("signer", key))
+            path = _resolved(source.parent / value, source, line, f"signer.{key}")
             if not path.is_file():
-                line = _line_of(data, ("signer", key))
                 raise InputError(
                     [f"{source}:{line}: signer.{key}: " + _(
                         "no file {name} next to {file}. Check the name, or remove the field.",
                         name=repr(value), file=source.name)],
                     file=str(source),
                 )
+            _image_fits(path, source, f"{source}:{line}: signer.{key}")
             signer[key] = str(path)
+
+
+def _resolved(path: Path, source: Path, line: int, field: str) -> Path:
+    """``path`` with its links followed, or a message at the field when they loop."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):  # "Symlink loop from …"
+        raise InputError([f"{source}:{line}: {field}: " + _(
+            "{name} is a link that leads back to itself. Give the real file or folder.",
+            name=path.name)], file=str(source)) from None
+
+
+def _image_fits(path: Path, source: Path, where: str) -> None:
+    """Refuse an image file that is not an image, or too large to decode, reading its header only."""
+    from generator.render.images import image_problem
+
+    problem = image_problem(path)
+    if problem:
+        raise InputError([f"{where}: {problem}"], file=str(source))
 
 
 def _resolve_templates(data: Any, source: Path) -> None:
@@ -238,9 +334,9 @@ def _resolve_templates(data: Any, source: Path) -> None:
     value = data.get("templates")
     if not isinstance(value, str):
         return
-    path = (source.parent / value).resolve()
+    line = _line_of(data, ("templates",))
+    path = _resolved(source.parent / value, source, line, "templates")
     if not path.is_dir():
-        line = _line_of(data, ("templates",))
         raise InputError(
             [f"{source}:{line}: templates: " + _(
                 "no folder '{folder}' next to {file}. Check the name, or remove the field to use "
@@ -336,6 +432,9 @@ _TYPE_MESSAGES = {
     "literal_error": N_("must be one of {expected}"),
     "enum": N_("must be one of {expected}"),
     "string_pattern_mismatch": N_("is not in the expected form"),
+    "finite_number": N_("must be a number (not .nan or .inf)"),
+    "int_parsing_size": N_("is a number too long for any field"),
+    "invalid_key": N_("a field name must be text, not a number: write the name of a field before ':'"),
 }
 
 

@@ -96,6 +96,33 @@ MAX_ITEMS = 200
 MAX_ITEMS_OF = {"clusters": 100, "provinces": 100, "annexes": 20, "qr_codes": 20}
 #: Bytes in the dispatch's YAML file (checked by the loader before it is parsed).
 MAX_FILE_BYTES = 1_000_000
+#: Levels of nesting in the YAML (a dispatch needs six: annexes, plan, clusters, provinces).
+MAX_DEPTH = 20
+#: Bytes in a plan's CSV file (checked before it is read), and in an XLSX workbook on disk
+#: and once its parts are inflated (checked in the zip's directory before Excel's XML is read).
+MAX_PLAN_BYTES = 1_000_000
+MAX_WORKBOOK_BYTES = 10_000_000
+MAX_WORKBOOK_INFLATED = 50_000_000
+#: ... and of its XML parts (the sheets and their text, which the reader parses) once inflated.
+MAX_WORKBOOK_XML = 10_000_000
+#: The last row and column of a plan sheet that may hold a value (a plan has at most 100
+#: clusters; a cluster spread one province a row takes a row per province).
+MAX_SHEET_ROWS = 2_000
+MAX_SHEET_COLUMNS = 50
+#: Pixels (width x height) and bytes of a signature or seal image: a 4000 x 4000 scan or
+#: photo passes; checked from the image's header, before it is decoded.
+MAX_IMAGE_PIXELS = 16_000_000
+MAX_IMAGE_BYTES = 20_000_000
+#: Characters a user's template may produce (the whole output, and any one value it builds).
+MAX_RENDER_CHARS = 10_000_000
+#: ``congvan check``: bytes of the file, of any part of a DOCX and of all its parts once
+#: inflated, of any PDF content stream once inflated; pages of a PDF, paragraphs of a DOCX.
+MAX_CHECK_BYTES = 50_000_000
+MAX_CHECK_PART_BYTES = 50_000_000
+MAX_CHECK_INFLATED = 200_000_000
+MAX_CHECK_STREAM_BYTES = 20_000_000
+MAX_CHECK_PAGES = 500
+MAX_CHECK_PARAGRAPHS = 20_000
 
 
 def _within_limit(value: str) -> str:
@@ -123,6 +150,15 @@ def _list_within_limit(value: object, info: ValidationInfo) -> object:
     return value
 
 
+#: Characters Unicode makes "default ignorable" (they print as nothing) that are not of
+#: category Cf: the combining grapheme joiner, Hangul fillers, Khmer and Mongolian vowel
+#: inherents and selectors, variation selectors.
+_IGNORABLE = frozenset(
+    "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u3164\uffa0"
+    + "".join(map(chr, range(0xFE00, 0xFE10))) + "".join(map(chr, range(0xE0100, 0xE01F0)))
+)
+
+
 def _no_invisible(value: str) -> str:
     """Refuse invisible formatting characters (Unicode category Cf): a soft hyphen, a zero
     width space or joiner, a byte order mark, bidirectional controls. They print as
@@ -130,7 +166,7 @@ def _no_invisible(value: str) -> str:
     import unicodedata
 
     for ch in value:
-        if unicodedata.category(ch) == "Cf":
+        if unicodedata.category(ch) == "Cf" or ch in _IGNORABLE:
             raise ValueError(_(
                 "the invisible character U+{code} ({name}) would disappear from the page or change "
                 "how the text around it prints (it often comes with text pasted from Word or the "
@@ -408,7 +444,7 @@ class Marks(_Model):
 class Cluster(_Model):
     """One row of the plan table: a cluster of provinces and its date range."""
 
-    number: int | None = Field(None, ge=1, description="Default: its position in the table.")
+    number: int | None = Field(None, ge=1, le=999_999, description="Default: its position in the table.")
     name: Text | None = Field(None, description="Default: 'Cụm <number>'.")
     provinces: list[Text] = Field(min_length=1)
     start: dt.date
@@ -559,7 +595,8 @@ class Dispatch(_Model):
 
     type_name: Text = Field("Công văn", description="Used in the annex reference line.")
     agency: Agency
-    number: int | None = Field(None, ge=1, description="Leave out in a draft: printed as blank space.")
+    number: int | None = Field(None, ge=1, le=999_999,
+                               description="Leave out in a draft: printed as blank space.")
     code: Text = Field(description="Ký hiệu after the '/', e.g. 'BTTTT-CĐSQG'.")
     place: Text = Field(description="Địa danh, e.g. 'Hà Nội'.")
     date: IssueDate

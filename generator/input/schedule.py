@@ -129,11 +129,30 @@ def read_clusters(path: Path) -> tuple[list[dict[str, Any]], list[RowSource]]:
     return _clusters(table)
 
 
+def _too_big(path: Path, size: int, limit: int) -> InputError:
+    return InputError([f"{path}: " + _(
+        "the plan file is {size} MB, more than the {limit} MB a plan table can be (at most 100 "
+        "clusters). Check that it is the right file.",
+        size=f"{size / 1e6:.1f}", limit=f"{limit / 1e6:g}")])
+
+
 def _csv_rows(path: Path) -> _Table:
+    from generator.input.model import MAX_PLAN_BYTES, MAX_TEXT
+
+    size = path.stat().st_size
+    if size > MAX_PLAN_BYTES:
+        raise _too_big(path, size, MAX_PLAN_BYTES)
     raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")
+        if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode Text" is UTF-16 with a BOM
+            text = raw.decode("utf-16")
+        else:
+            text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            raise InputError([f"{path}: " + _(
+                "starts as UTF-16 text but is damaged (byte {byte}). In Excel, save as 'CSV UTF-8'.",
+                byte=exc.start)]) from None
         # Excel in a Vietnamese Windows locale saves "CSV" in Windows-1258, where tone
         # marks are combining characters: decode, then compose to NFC.
         try:
@@ -145,7 +164,26 @@ def _csv_rows(path: Path) -> _Table:
     header = text.split("\n", 1)[0]
     unquoted = "".join(part for i, part in enumerate(header.split('"')) if i % 2 == 0)
     delimiter = max(",;\t", key=unquoted.count)  # Excel in a Vietnamese locale writes ';'
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, MAX_PLAN_BYTES + 1))  # the file's size bounds every cell
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise InputError([f"{path}:" + _("row {row}", row=reader.line_num) + ": " + _(
+            "cannot be read as CSV ({error}). Open the file in Excel and save it as 'CSV UTF-8'.",
+            error=exc)]) from None
+    finally:
+        csv.field_size_limit(limit)
+    header = rows[0] if rows else []
+    for number, row in enumerate(rows, start=1):
+        for column, cell in enumerate(row):
+            if len(cell) > MAX_TEXT:
+                name = header[column] if column < len(header) and len(header[column]) < 40 else column + 1
+                raise InputError([f"{path}:" + _("row {row}", row=number) + " " + _(
+                    "(column {column})", column=repr(name)) + ": " + _(
+                    "this cell is {length} characters, more than the {limit} a cell of a plan holds. "
+                    "Check that the file is the plan table.", length=f"{len(cell):,}", limit=f"{MAX_TEXT:,}")])
     return _Table(path, [(n, row, [None] * len(row)) for n, row in enumerate(rows, start=1)])
 
 
@@ -158,32 +196,61 @@ def _xlsx_rows(path: Path) -> _Table:
     Excel saved with the file; one with no saved result (a file written by a program,
     never opened in Excel) or whose result is an error is refused where it is used.
     """
-    import openpyxl
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.utils import get_column_letter
 
+    from generator.input.model import MAX_SHEET_COLUMNS, MAX_SHEET_ROWS
+
+    _workbook_fits(path)
     try:
-        book = openpyxl.load_workbook(path, data_only=True)
-        formulas = openpyxl.load_workbook(path, data_only=False)
+        reader = ExcelReader(path, read_only=False, keep_vba=False, data_only=True, keep_links=False)
+        reader.read()
+        book = reader.wb
+        parts = [rel.target for _sheet, rel in reader.parser.find_sheets()
+                 if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
         raise InputError([f"{path}: " + _("cannot be read as an Excel workbook ({error}).", error=exc)]) from None
     visible = [i for i, ws in enumerate(book.worksheets) if ws.sheet_state == "visible"]
     if not visible:
         raise InputError([f"{path}: " + _("the workbook has no visible sheet. Unhide the plan's sheet in Excel.")])
-    sheet, source = book.worksheets[visible[0]], formulas.worksheets[visible[0]]
-    width, height = sheet.max_column, sheet.max_row
+    sheet = book.worksheets[visible[0]]
+    formulas = _unsaved_formulas(path, parts[visible[0]]) if visible[0] < len(parts) else {}
+    # Only the cells that hold a value: a sheet formatted down to row 1,048,576 (or one stray
+    # value there) must not make a grid of a billion cells.
+    cells: dict[tuple[int, int], Any] = {}
+    for (r, c), cell in sheet._cells.items():
+        value = _xlsx_value(cell, formulas.get((r, c)))
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if r > MAX_SHEET_ROWS or c > MAX_SHEET_COLUMNS:
+            where = _("{file}:sheet {sheet}, {rows}", file=path, sheet=repr(sheet.title), rows=_("row {row}", row=r))
+            raise InputError([where + " " + _("(cell {cell})", cell=f"{get_column_letter(c)}{r}") + ": " + _(
+                "a plan sheet holds values only in its first {rows} rows and {columns} columns (A to {last}). "
+                "Delete what is in this cell, or move the plan to a sheet of its own.",
+                rows=f"{MAX_SHEET_ROWS:,}", columns=MAX_SHEET_COLUMNS, last=get_column_letter(MAX_SHEET_COLUMNS))])
+        cells[(r, c)] = (value, cell.font.name if cell.has_style and cell.font is not None else None)
+    height = max((r for r, _c in cells), default=0)
+    width = max((c for _r, c in cells), default=0)
     values: list[list[Any]] = [[None] * width for _ in range(height)]
     fonts: list[list[str | None]] = [[None] * width for _ in range(height)]
-    for r, row in enumerate(sheet.iter_rows(min_row=1, max_row=height, max_col=width)):
-        for c, cell in enumerate(row):
-            values[r][c] = _xlsx_value(cell, source.cell(row=r + 1, column=c + 1))
-            fonts[r][c] = cell.font.name if cell.has_style and cell.font is not None else None
+    for (r, c), (value, font) in cells.items():
+        values[r - 1][c - 1], fonts[r - 1][c - 1] = value, font
     anchors: dict[tuple[int, int], tuple[int, int]] = {}
+    budget = 4 * MAX_SHEET_ROWS * MAX_SHEET_COLUMNS  # cells a sheet's merges may fill
     for merged in sheet.merged_cells.ranges:
         top, left = merged.min_row - 1, merged.min_col - 1
+        if top >= height or left >= width:
+            continue
         for r in range(top, min(merged.max_row, height)):
             for c in range(left, min(merged.max_col, width)):
+                budget -= 1
                 values[r][c], fonts[r][c] = values[top][left], fonts[top][left]
                 if merged.max_row > merged.min_row:
                     anchors[(r + 1, c)] = (top + 1, left)
+        if budget < 0:
+            raise InputError([f"{path}: " + _(
+                "the sheet {sheet} has more merged cells than a plan table can have. Check that it is "
+                "the right file.", sheet=repr(sheet.title))])
     rows, hidden = [], []
     for r in range(height):
         if sheet.row_dimensions[r + 1].hidden:
@@ -192,13 +259,61 @@ def _xlsx_rows(path: Path) -> _Table:
     return _Table(path, rows, sheet=sheet.title, hidden=hidden, merged=anchors)
 
 
-def _xlsx_value(cell: Any, formula_cell: Any) -> Any:
+def _workbook_fits(path: Path) -> None:
+    """Refuse a workbook larger than a plan's, on disk or once its parts are inflated (a zip
+    bomb), from the zip's directory, before any of its XML is read."""
+    import zipfile
+
+    from generator.input.model import MAX_WORKBOOK_BYTES, MAX_WORKBOOK_INFLATED, MAX_WORKBOOK_XML
+
+    size = path.stat().st_size
+    if size > MAX_WORKBOOK_BYTES:
+        raise _too_big(path, size, MAX_WORKBOOK_BYTES)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+            xml = sum(info.file_size for info in archive.infolist() if info.filename.endswith(".xml"))
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError([f"{path}: " + _("cannot be read as an Excel workbook ({error}).", error=exc)]) from None
+    if xml > MAX_WORKBOOK_XML:
+        inflated, limit = xml, MAX_WORKBOOK_XML
+    else:
+        limit = MAX_WORKBOOK_INFLATED
+    if inflated > limit:
+        raise InputError([f"{path}: " + _(
+            "the workbook's parts take {size} MB once unpacked, more than the {limit} MB a plan "
+            "table can take. Check that it is the right file; copy the plan to a new workbook.",
+            size=f"{inflated / 1e6:,.0f}", limit=f"{limit / 1e6:g}")])
+
+
+def _unsaved_formulas(path: Path, part: str) -> dict[tuple[int, int], str]:
+    """(row, column) -> formula of each cell of the sheet's XML ``part`` that has a formula
+    and no saved result, read as a stream (the workbook itself is loaded once, with values)."""
+    import zipfile
+
+    from lxml import etree
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    found: dict[tuple[int, int], str] = {}
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(part.lstrip("/")) as xml:
+            for _event, c in etree.iterparse(xml, tag=f"{ns}c", resolve_entities=False, no_network=True):
+                f = c.find(f"{ns}f")
+                if f is not None and not (c.findtext(f"{ns}v") or "") and c.get("r"):
+                    found[coordinate_to_tuple(c.get("r"))] = "=" + (f.text or "")
+                c.clear()
+    except (KeyError, OSError, ValueError, zipfile.BadZipFile, etree.LxmlError):
+        return found
+    return found
+
+
+def _xlsx_value(cell: Any, formula: str | None) -> Any:
     value = cell.value
     if cell.data_type == "e" or (isinstance(value, str) and value in _EXCEL_ERRORS):
         return _Cell(error=str(value))
-    if value is None and formula_cell.data_type == "f":
-        text = formula_cell.value if isinstance(formula_cell.value, str) else getattr(formula_cell.value, "text", "")
-        return _Cell(formula=str(text or ""))
+    if value is None and formula is not None:
+        return _Cell(formula=formula)
     return value
 
 
@@ -335,8 +450,11 @@ def _name(text: str, count: int, src: RowSource) -> str:
 
 def _number(value: Any, src: RowSource) -> int:
     text = _cell_text(value).rstrip(".")
-    if not text.isdigit():
-        raise InputError([f"{src.describe('number')}: " + _("{value} is not a whole number.", value=repr(text))])
+    if not (text.isascii() and text.isdigit() and len(text) <= 6):
+        shown = text if len(text) <= 20 else f"{text[:17]}…"
+        raise InputError([f"{src.describe('number')}: " + _(
+            "{value} is not a cluster number. Write the number with the digits 0–9, e.g. 1, 2, 3.",
+            value=repr(shown))])
     return int(text)
 
 

@@ -17,7 +17,43 @@ from generator.errors import InputError
 from generator.i18n import _
 from generator.resources import qr_cache_dir
 
-__all__ = ["signature_block"]
+__all__ = ["image_problem", "signature_block"]
+
+
+def image_problem(path: Path) -> str | None:
+    """What makes the file at ``path`` unusable as a signature or seal image, or ``None``.
+
+    Reads only the image's header: a file that is not an image, or one past
+    :data:`~generator.input.model.MAX_IMAGE_PIXELS` or :data:`~generator.input.model.MAX_IMAGE_BYTES`,
+    is refused before anything decodes its pixels.
+    """
+    import warnings
+
+    from PIL import Image
+
+    from generator.input.model import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS
+
+    size = path.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        return _("the image is {size} MB, more than the {limit} MB a signature or seal image can be. "
+                 "Give a smaller scan (300 dpi is enough).",
+                 size=f"{size / 1e6:.1f}", limit=f"{MAX_IMAGE_BYTES / 1e6:g}")
+    pillow_limit = Image.MAX_IMAGE_PIXELS
+    try:
+        Image.MAX_IMAGE_PIXELS = None  # Pillow's own check raises: ours, below, names the size
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                width, height = image.size
+    except (OSError, ValueError, SyntaxError):
+        return _("{name} is not an image, or a damaged one. Give a PNG or JPEG file.", name=path.name)
+    finally:
+        Image.MAX_IMAGE_PIXELS = pillow_limit
+    if width * height > MAX_IMAGE_PIXELS:
+        return _("the image is {width} x {height} pixels, more than the {limit} million pixels a "
+                 "signature or seal image can have. Give a smaller scan (300 dpi is enough).",
+                 width=width, height=height, limit=f"{MAX_IMAGE_PIXELS / 1e6:g}")
+    return None
 
 
 def signature_block(signature: Path, seal: Path | None) -> Path:
@@ -30,6 +66,10 @@ def signature_block(signature: Path, seal: Path | None) -> Path:
         return path
     from PIL import Image
 
+    for image in (signature, seal):
+        problem = image_problem(image) if image is not None else None
+        if problem:
+            raise InputError([f"signer ({image}): {problem}"])
     try:
         sig = Image.open(signature).convert("RGBA")
         stamp = Image.open(seal).convert("RGBA") if seal else None

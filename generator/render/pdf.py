@@ -232,8 +232,11 @@ def weasyprint_problems(what: str) -> Iterator[None]:
     logger = logging.getLogger("weasyprint")
     handler = Collect(level=logging.WARNING)
     logger.addHandler(handler)
+    _REFUSED.clear()
     try:
         yield
+        if problems and _REFUSED:  # refused inside an SVG image: WeasyPrint logs "Failed to render SVG"
+            raise _REFUSED[0]
     except _RefusedURL as exc:
         from generator.errors import TemplateError
 
@@ -295,6 +298,10 @@ def _weasyprint() -> Any:
 MAX_DATA_URL = 64 * 1024
 
 
+#: The URLs refused during the current render (WeasyPrint swallows a refusal inside an SVG).
+_REFUSED: list[Any] = []
+
+
 class _RefusedURL(BaseException):
     """A URL the fetcher would not fetch; a ``FatalURLFetchingError`` (see :func:`_asset_fetcher`)."""
 
@@ -330,6 +337,7 @@ def _asset_fetcher(weasyprint: Any, extra_roots: tuple[Path, ...] = ()) -> Any:
             self.url, self.why = url, why
             self.short_url = url if len(url) <= 120 else url[:100] + f"… ({len(url)} characters)"
             self.where = _where_in(extra_roots, url)
+            _REFUSED.append(self)
 
     class AssetFetcher(weasyprint.urls.URLFetcher):  # type: ignore[misc,name-defined]
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -346,7 +354,10 @@ def _asset_fetcher(weasyprint: Any, extra_roots: tuple[Path, ...] = ()) -> Any:
             parts = urlsplit(url)
             if parts.netloc not in ("", "localhost"):
                 raise Refused(url, _("a file on another machine"))
-            path = Path(url2pathname(parts.path)).resolve()
+            try:
+                path = Path(url2pathname(parts.path)).resolve()
+            except (RuntimeError, OSError):  # "Symlink loop from …"
+                raise Refused(url, _("a link that leads back to itself")) from None
             if not any(path.is_relative_to(root) for root in roots):
                 raise Refused(url, _("a file outside the project's assets and the templates folder"))
             if not path.is_file():
@@ -367,9 +378,11 @@ def _where_in(folders: tuple[Path, ...], url: str) -> str:
     """``file:line: `` of the first line of a template in ``folders`` that holds ``url``, or ""."""
 
     needles = [url, unquote(url.removeprefix("file://"))] if url.startswith("file:") else [url]
+    if url.startswith("file:"):  # written relative to the template: its name
+        needles.append(Path(unquote(url.removeprefix("file://"))).name)
     for folder in folders:
         for file in sorted(Path(folder).rglob("*")):
-            if not file.is_file() or file.suffix not in (".j2", ".html", ".css"):
+            if not file.is_file() or file.suffix not in (".j2", ".html", ".css", ".svg"):
                 continue
             try:
                 lines = file.read_text(encoding="utf-8").splitlines()

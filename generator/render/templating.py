@@ -21,12 +21,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, TemplateNotFound
+from jinja2 import FileSystemLoader, Template, TemplateNotFound
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.utils import Namespace
 
 from generator.errors import CongVanError, InputError, RenderError, TemplateError
 from generator.i18n import _
@@ -54,7 +57,12 @@ _PLAIN = (str, int, float, bool, tuple, list, dict, set, frozenset, dt.date, dt.
 
 def user_templates_dir(path: str | Path, *, where: str) -> Path:
     """``path`` resolved, checked to be a folder; ``where`` says who named it (for the message)."""
-    folder = Path(path).expanduser().resolve()
+    try:
+        folder = Path(path).expanduser().resolve()
+    except (RuntimeError, OSError):  # "Symlink loop from …"
+        raise InputError([where + ": " + _(
+            "{name} is a link that leads back to itself. Give the real file or folder.",
+            name=Path(path).name)]) from None
     if not folder.is_dir():
         raise InputError([where + ": " + _(
             "no templates folder {folder}. Give a folder that holds dispatch.html.j2, "
@@ -91,7 +99,7 @@ def folder_loader(user_dir: Path | None) -> FileSystemLoader:
 
 def _open_to_templates(obj: Any) -> bool:
     """Whether a template may read ``obj``'s attributes and call its methods."""
-    if isinstance(obj, _PLAIN):
+    if isinstance(obj, (_PLAIN, Namespace)):
         return True
     kind = type(obj)
     module = getattr(kind, "__module__", "") or ""
@@ -100,10 +108,136 @@ def _open_to_templates(obj: Any) -> bool:
     return module.startswith("generator.") and dataclasses.is_dataclass(obj) and not isinstance(obj, type)
 
 
-class Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, open only to the values a dispatch prints."""
+def _max_render() -> int:
+    from generator.input.model import MAX_RENDER_CHARS
 
-    intercepted_binops = frozenset({"*", "**"})
+    return MAX_RENDER_CHARS
+
+
+def _too_long(size: int) -> SecurityError:
+    return SecurityError(_("the text it builds would be {size} characters, more than the {limit} a "
+                           "template may produce", size=f"{size:,}", limit=f"{_max_render():,}"))
+
+
+def _check_size(value: Any) -> Any:
+    """``value``, refused when it is text or a list longer than a template may produce."""
+    if isinstance(value, (str, bytes, list, tuple)) and len(value) > _max_render():
+        raise _too_long(len(value))
+    return value
+
+
+#: The widths and precisions in a ``%`` or ``str.format`` format: "%0100000000d", "{:>99999999}".
+_WIDTHS = re.compile(r"(\d+)")
+
+
+def _lengths(items: Any) -> int:
+    return sum(len(x) for x in items if isinstance(x, str)) if isinstance(items, (list, tuple)) else 0
+
+
+#: Methods and filters whose whole-number arguments are widths or tab sizes: the text they
+#: build is about that long.
+_WIDTH_ARGUMENTS = {"ljust", "rjust", "center", "zfill", "expandtabs", "indent", "wordwrap", "truncate"}
+#: A ``str.format`` field whose width is itself a field: "{:>{w}}".
+_NESTED_FIELD = re.compile(r"\{[^{}]*\{")
+
+
+def _estimate(name: str, owner: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
+    """An upper estimate of the size of what calling a string method or a filter builds,
+    before it is built: the widths it is given or that its format names, a replacement's
+    growth, a join's parts. Any result is also measured after it is built."""
+    numbers = max((abs(v) for v in (*args, *kwargs.values()) if isinstance(v, int) and not isinstance(v, bool)),
+                  default=0)
+    text = owner if isinstance(owner, str) else (args[0] if args and isinstance(args[0], str) else None)
+    rest = args if isinstance(owner, str) else args[1:]
+    if text is None and name == "join" and args:  # the filter: items, then the separator
+        items, sep = args[0], args[1] if len(args) > 1 and isinstance(args[1], str) else ""
+        return _lengths(items) + len(sep) * (len(items) if isinstance(items, (list, tuple)) else 0)
+    if text is None:
+        return 0
+    if name in ("format", "format_map", "__mod__"):
+        widths = [int(w) for w in _WIDTHS.findall(text) if len(w) < 20]
+        if "*" in text or _NESTED_FIELD.search(text):  # a width taken from the values
+            widths.append(numbers)
+        return max([0, *widths])
+    if name == "replace" and len(rest) >= 2 and isinstance(rest[0], str) and isinstance(rest[1], str):
+        old, new = rest[0], rest[1]
+        count = text.count(old) if old else len(text) + 1
+        return len(text) + count * max(0, len(new) - len(old))
+    if name == "join":
+        items = rest[0] if rest else None
+        return _lengths(items) + len(text) * (len(items) if isinstance(items, (list, tuple)) else 0)
+    if name == "expandtabs":
+        return len(text) + text.count("\t") * numbers
+    if name == "indent" and rest and isinstance(rest[0], (str, int)):
+        width = len(rest[0]) if isinstance(rest[0], str) else rest[0]
+        return len(text) + (text.count("\n") + 1) * width
+    return numbers if name in _WIDTH_ARGUMENTS else 0
+
+
+def _bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    """``func`` (a Jinja filter) refused before it runs when what it would build is too big,
+    and its result measured after."""
+
+    @functools.wraps(func)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        plain = [a for a in args if not hasattr(a, "environment") and not hasattr(a, "eval_ctx")
+                 and not hasattr(a, "autoescape")]  # the context/environment Jinja passes first
+        size = _estimate(name, None, tuple(plain), kwargs)
+        if size > _max_render():
+            raise _too_long(size)
+        return _check_size(func(*args, **kwargs))
+
+    return bounded
+
+
+class _BoundedNamespace(Namespace):
+    """``namespace()``, whose attributes (``{% set ns.text = ns.text ~ … %}`` in a loop) are
+    measured as they are set."""
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        super().__setitem__(name, _check_size(value))
+
+
+class _BoundedTemplate(Template):
+    """A template whose output stops as soon as it passes :data:`~generator.input.model.MAX_RENDER_CHARS`."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        ctx = self.new_context(dict(*args, **kwargs))
+        limit, size, pieces = _max_render(), 0, []
+        try:
+            try:
+                render = self.root_render_func(ctx)
+                for piece in render:
+                    size += len(piece)
+                    if size > limit:  # raised where the template is, for its line
+                        render.throw(_too_long(size))
+                    pieces.append(piece)
+            except MemoryError as exc:
+                raise _too_long(limit + 1).with_traceback(exc.__traceback__) from None
+            return self.environment.concat(pieces)  # type: ignore[attr-defined,no-any-return]
+        except Exception:
+            self.environment.handle_exception()
+
+
+class Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, open only to the values a dispatch prints; nothing it
+    renders, and no value it builds, is longer than :data:`~generator.input.model.MAX_RENDER_CHARS`."""
+
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+    template_class = _BoundedTemplate
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters = {name: _bounded_filter(name, f) for name, f in self.filters.items()}
+        self.globals["namespace"] = _BoundedNamespace
+        del self.globals["lipsum"]  # lipsum(10**6): placeholder text no dispatch prints
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        target = getattr(__obj, "__wrapped__", __obj)  # str.format comes wrapped by the sandbox
+        size = _estimate(getattr(target, "__name__", ""), getattr(target, "__self__", None), args, kwargs)
+        if size > _max_render():
+            raise _too_long(size)
+        return _check_size(super().call(__context, __obj, *args, **kwargs))
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         return _open_to_templates(obj) and super().is_safe_attribute(obj, attr, value)
@@ -118,7 +252,12 @@ class Sandbox(ImmutableSandboxedEnvironment):
             if isinstance(right, int) and abs(right) > 100 and isinstance(left, int) and abs(left) > 1:
                 raise SecurityError(f"the power {left} ** {right} is too large")
             return left**right
-        return super().call_binop(context, operator, left, right)
+        if operator == "%" and isinstance(left, str):
+            values = right if isinstance(right, tuple) else (right,)
+            size = _estimate("__mod__", left, values, {})
+            if size > _max_render():
+                raise _too_long(size)
+        return _check_size(super().call_binop(context, operator, left, right))
 
 
 def _innermost_template_frame(exc: BaseException, files: set[str]) -> tuple[str | None, int | None]:
