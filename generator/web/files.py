@@ -20,7 +20,7 @@ __all__ = ["GRID_COLUMNS", "Dispatch", "dump_yaml", "grid_bytes", "list_dispatch
 #: The grid's columns: key in the cluster, header as the CSV reader knows it.
 GRID_COLUMNS = (("number", "TT"), ("name", "Cụm"), ("start", "Từ ngày"), ("end", "Đến ngày"),
                 ("provinces", "Tỉnh, thành phố"))
-GRID_LABELS = {"number": N_("No."), "name": N_("Cluster"), "start": N_("From"), "end": N_("To"),
+GRID_LABELS = {"number": N_("No."), "name": N_("Cluster"), "start": N_("From date"), "end": N_("To date"),
                "provinces": N_("Provinces")}
 SKIP_DIRS = {"output", "__pycache__", "node_modules"}
 
