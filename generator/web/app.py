@@ -463,11 +463,11 @@ def _same_grid(plan_path: Path, data: bytes) -> bool:
 
 
 async def plan_upload(request: Request) -> Response:
-    form = await request.form()
-    upload = form.get("plan")
-    if upload is None or isinstance(upload, str):
-        return JSONResponse({"ok": False, "message": _("Choose a CSV or XLSX file.")}, status_code=400)
-    data = await upload.read(files.UPLOAD_LIMIT + 1)
+    async with request.form(max_part_size=files.UPLOAD_LIMIT + 1024) as form:
+        upload = form.get("plan")
+        if upload is None or isinstance(upload, str):
+            return JSONResponse({"ok": False, "message": _("Choose a CSV or XLSX file.")}, status_code=400)
+        data = await upload.read(files.UPLOAD_LIMIT + 1)
     try:
         suffix = files.check_upload(upload.filename or "", data, (".csv", ".xlsx"))
         with tempfile.TemporaryDirectory(prefix="congvan-upload-") as tmp:
@@ -595,6 +595,7 @@ def _run_job(job: Job, path: Path, folder: Path) -> None:
         printed = run_print(model, folder, formats=formats, jobs=_jobs())
         from ..batch import report_text
 
+        job.written += [n for n, _why in printed.written]
         job.report = report_text(result) + printed.summary()
         job.files = [p.relative_to(folder).as_posix() for p in sorted((folder / "print").glob("in-tat-ca.*"))]
         job.phase = _("done")

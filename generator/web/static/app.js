@@ -227,6 +227,11 @@
     };
   });
 
+  // long texts grow with what is typed, as on the page
+  function fit(t) { t.style.height = "auto"; t.style.height = t.scrollHeight + 2 + "px"; }
+  form.addEventListener("input", (ev) => { if (ev.target.matches("textarea")) fit(ev.target); });
+  form.querySelectorAll("textarea").forEach(fit);
+
   renumber();
   preview();
 })();
