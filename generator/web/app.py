@@ -369,7 +369,9 @@ def _at_field(problem: str, plan_tmp: Path | None, plan_name: str | None) -> dic
     """A loader's message and the form field (or grid cell) it is about."""
     if plan_tmp is not None and plan_name and problem.startswith(str(plan_tmp)):
         problem = plan_name + problem[len(str(plan_tmp)):]
-        row = _ROW.search(problem)
+        # "row 4" in the language the message is in
+        row = re.search(re.escape(_("row {row}", row="ROWNUMBER")).replace("ROWNUMBER", r"(\d+)"), problem)
+        row = row or _ROW.search(problem)
         column = next((k for k, h in files.GRID_COLUMNS if f"'{h}'" in problem), None)
         if column is None and ".provinces" in problem:
             column = "provinces"

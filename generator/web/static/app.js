@@ -23,7 +23,9 @@
       if (row) {
         const i = indexIn(row, "tr.row");
         input.name = `grid.${i}.${input.dataset.key}`;
-        const lab = input.closest("label").querySelector(".sr");
+        input.id = "f-" + input.name;
+        const lab = input.closest("td").querySelector("label");
+        lab.htmlFor = input.id;
         lab.textContent = `${fmt(T.row, { n: i + 1 })} – ${lab.dataset.label}`;
         return;
       }
@@ -38,9 +40,11 @@
         }
       }
       input.name = parts.filter((p) => p !== "").join(".");
-      const label = input.closest("label");
-      const lab = label && label.querySelector(".lab");
+      input.id = "f-" + input.name;
+      const box = input.closest(".field");
+      const lab = box && box.querySelector(":scope > label.lab");
       if (lab) {
+        lab.htmlFor = input.id;
         const own = lab.dataset.label;
         const head = chain.join(", ");
         lab.textContent = head && own ? `${head} – ${own}` : head || own;
@@ -121,7 +125,7 @@
       msg.className = "err";
       msg.setAttribute("role", "alert");
       msg.textContent = p.message;
-      const at = el.closest("td") || el.closest("label") || el;
+      const at = el.closest("td") || el.closest(".field") || el;
       at.appendChild(msg);
     });
     return general;
