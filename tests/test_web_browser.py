@@ -238,6 +238,7 @@ def test_an_impossible_date_is_shown_at_its_cell_and_the_preview_keeps_the_last_
     assert cell.get_attribute("aria-invalid") == "true"
     sync_api.expect(page.locator("#stale")).to_be_visible()
     assert page.locator("#pages img.page").first.get_attribute("src") == good
+    page.evaluate("document.querySelector('td.c-start .err').scrollIntoView({block: 'center'})")
     _shot(page, "web-impossible-date.png")
     cell.fill("13/9/2022")  # as it was
     sync_api.expect(page.locator("#stale")).to_be_hidden(timeout=QUICK)
