@@ -577,34 +577,39 @@ async def batch_start(request: Request) -> Response:
 
 
 def _run_job(job: Job, path: Path, folder: Path) -> None:
-    from ..batch import run_batch, run_print
+    """Run the batch in its own process (see :mod:`generator.web.batchjob`) and follow it."""
+    import subprocess
+    import sys
 
     try:
-        model = _load(path)
-        formats = ["pdf", "docx"]
-        planned = run_batch(model, folder, formats=formats, dry_run=True)
-        job.total = max(1, len({n.rsplit(".", 1)[0] for n, _why in planned.written}))
-        job.phase = _("making the copies")
-
-        def progress(n: int) -> None:
-            job.done = min(job.total, job.done + n)
-
-        result = run_batch(model, folder, formats=formats, jobs=_jobs(), progress=progress)
-        job.done = job.total
-        job.changes = list(result.plan_changes)
-        job.written = [n for n, _why in result.written]
-        job.phase = _("making the print files")
-        printed = run_print(model, folder, formats=formats, jobs=_jobs())
-        from ..batch import report_text
-
-        job.written += [n for n, _why in printed.written]
-        job.report = report_text(result) + printed.summary()
-        job.files = [p.relative_to(folder).as_posix() for p in sorted((folder / "print").glob("in-tat-ca.*"))]
-        job.phase = _("done")
-    except CongVanError as exc:
-        job.error = exc.format_message()
-    except Exception as exc:  # noqa: BLE001 - the page says it, the server stays up
-        job.error = _("Unexpected error: {error}", error=f"{type(exc).__name__}: {exc}")
+        proc = subprocess.Popen([sys.executable, "-m", "generator.web.batchjob", str(path), str(folder)],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8")
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            try:
+                said = json.loads(line)
+            except ValueError:
+                continue
+            if "total" in said:
+                job.total = said["total"]
+            if "done" in said:
+                job.done = min(job.total, job.done + int(said["done"]))
+            if "phase" in said:
+                job.phase = said["phase"]
+            if "changes" in said:
+                job.done = job.total
+                job.changes, job.written = said["changes"], said["written"]
+            if "report" in said:
+                job.written += said["printed"]
+                job.report, job.files = said["report"], said["files"]
+                job.phase = _("done")
+            if "error" in said:
+                job.error = said["error"]
+        errors = proc.stderr.read() if proc.stderr else ""
+        if proc.wait() != 0 and not job.error:
+            job.error = _("Unexpected error: {error}", error=errors.strip()[-2000:])
+    except OSError as exc:
+        job.error = _("Unexpected error: {error}", error=exc)
     finally:
         job.finished = True
 

@@ -197,6 +197,8 @@
     area.hidden = false;
     const progress = document.getElementById("progress");
     progress.value = 0;
+    document.getElementById("phase").textContent = "…";
+    document.getElementById("report").textContent = "";
     document.getElementById("changes").replaceChildren();
     document.getElementById("outputs").replaceChildren();
     const body = new FormData();
