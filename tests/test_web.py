@@ -286,3 +286,37 @@ def test_home_lists_the_dispatches_and_makes_new_ones(client, folder):
     assert load_dispatch(folder / "cong-van-ban-sao.yaml") == load_dispatch(EXAMPLE)
     blank = client.post("/new", data={"csrf": csrf, "kind": "blank", "name": "Công văn mới"})
     assert blank.status_code == 200 and 'name="agency.name"' in blank.text
+
+
+def _png(width: int = 240, height: int = 120) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGBA", (width, height), (20, 40, 160, 255)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_a_signature_png_is_uploaded_beside_the_dispatch_and_previewed(client, folder):
+    csrf, fields = _open(client)
+    got = _post(client, "/image/upload", csrf, {"f": "vd/cong-van.yaml", "field": "signer.signature_image"},
+                files={"image": ("chữ ký.png", _png())})
+    assert got.json() == {"ok": True, "name": "cong-van-chu-ky.png"}
+    assert (folder / "vd" / "cong-van-chu-ky.png").read_bytes() == _png()
+    fields["signer.signature_image"] = "cong-van-chu-ky.png"
+    assert _post(client, "/preview", csrf, fields).json()["ok"]
+    assert _post(client, "/save", csrf, fields).json()["ok"]
+    assert "signature_image: cong-van-chu-ky.png" in (folder / "vd" / "cong-van.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("name", "data", "why"), [
+    ("chu-ky.jpg", b"\xff\xd8\xff", "cannot be uploaded"),
+    ("chu-ky.png", b"\x89PNG\r\n\x1a\n" + b"broken", "not a real PNG"),
+])
+def test_an_image_that_is_not_a_png_is_refused(client, folder, name, data, why):
+    csrf, _fields = _open(client)
+    got = _post(client, "/image/upload", csrf, {"f": "vd/cong-van.yaml", "field": "signer.seal_image"},
+                files={"image": (name, data)})
+    assert got.status_code == 422 and why in got.json()["message"]
+    assert not list((folder / "vd").glob("*.png"))

@@ -485,6 +485,30 @@ async def plan_upload(request: Request) -> Response:
     return JSONResponse({"ok": True, "rows": rows, "name": name})
 
 
+IMAGE_NAMES = {"signer.signature_image": "chu-ky", "signer.seal_image": "con-dau"}
+
+
+async def image_upload(request: Request) -> Response:
+    """A signature or seal PNG, written beside the dispatch as <name>-chu-ky.png or
+    <name>-con-dau.png; the form's field then names it (the YAML changes at the save)."""
+    async with request.form(max_part_size=files.UPLOAD_LIMIT + 1024) as form:
+        path = _dispatch_path(request, str(form.get("f") or ""))
+        field = str(form.get("field") or "")
+        upload = form.get("image")
+        if field not in IMAGE_NAMES or upload is None or isinstance(upload, str):
+            return JSONResponse({"ok": False, "message": _("Choose a PNG file.")}, status_code=400)
+        data = await upload.read(files.UPLOAD_LIMIT + 1)
+        name = upload.filename or ""
+    try:
+        files.check_upload(name, data, (".png",))
+        files.check_png(Path(name).name, data)
+    except InputError as exc:
+        return JSONResponse({"ok": False, "message": exc.format_message()}, status_code=422)
+    target = path.parent / f"{path.stem}-{IMAGE_NAMES[field]}.png"
+    files.write_atomic(target, data)
+    return JSONResponse({"ok": True, "name": target.name})
+
+
 async def plan_xlsx(request: Request) -> Response:
     form = await request.form()
     pairs = [(k, str(v)) for k, v in form.multi_items() if isinstance(v, str)]
@@ -716,6 +740,7 @@ def create_app(folder: str | Path, *, token: str | None = None, accounts: dict[s
         Route("/save", save, methods=["POST"]),
         Route("/plan/upload", plan_upload, methods=["POST"]),
         Route("/plan/xlsx", plan_xlsx, methods=["POST"]),
+        Route("/image/upload", image_upload, methods=["POST"]),
         Route("/download", download),
         Route("/check", check),
         Route("/batch", batch_start, methods=["POST"]),

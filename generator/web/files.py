@@ -184,5 +184,20 @@ def check_upload(name: str, data: bytes, allowed: tuple[str, ...]) -> str:
     return suffix
 
 
+def check_png(name: str, data: bytes) -> None:
+    """A PNG Pillow reads whole, of a size a signature or seal can be."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+            size = image.size
+    except Exception:  # noqa: BLE001 - Pillow raises many kinds for a broken file
+        raise InputError([f"{name}: " + _("the file is not a real {kind} file.", kind="PNG")]) from None
+    if max(size) > 4000:
+        raise InputError([f"{name}: " + _("the image is {width}×{height} pixels; a signature or seal needs at most "
+                                          "4000 on a side. Make it smaller.", width=size[0], height=size[1])])
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     atomic_write_bytes(path, data)

@@ -94,6 +94,8 @@ SECTIONS: tuple[Section, ...] = (
         )),
         Field("signer.title", N_("Signer's title")),
         Field("signer.name", N_("Signer's name"), required=True),
+        Field("signer.signature_image", N_("Signature image (a PNG file beside the dispatch)")),
+        Field("signer.seal_image", N_("Seal image (a PNG file beside the dispatch)")),
     )),
     Section("distribution", N_("Recipients of copies"), (
         ListOf("distribution.recipients", N_("Recipients of copies (Nơi nhận)"), N_("Copy to"), (Field("", ""),)),

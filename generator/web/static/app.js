@@ -95,8 +95,9 @@
     clearTimeout(timer);
     timer = setTimeout(preview, 400);
   }
-  form.addEventListener("input", (ev) => { if (ev.target.id !== "plan-upload") schedule(); });
-  form.addEventListener("change", (ev) => { if (ev.target.id !== "plan-upload") schedule(); });
+  const quiet = (el) => el.type === "file";
+  form.addEventListener("input", (ev) => { if (!quiet(ev.target)) schedule(); });
+  form.addEventListener("change", (ev) => { if (!quiet(ev.target)) schedule(); });
 
   function post(url, body) {
     return fetch(url, { method: "POST", body, headers: { "X-CSRF-Token": csrf }, credentials: "same-origin" });
@@ -190,6 +191,21 @@
     note.textContent = fmt(T.uploaded, { count: data.rows.length, file: data.name });
     schedule();
   });
+
+  // -- signature and seal images --------------------------------------------------------
+  form.querySelectorAll("input[data-image-for]").forEach((input) => input.addEventListener("change", async () => {
+    const file = input.files[0];
+    if (!file) return;
+    const body = new FormData();
+    body.append("f", form.elements.namedItem("f").value);
+    body.append("field", input.dataset.imageFor);
+    body.append("image", file);
+    const r = await post("/image/upload", body);
+    const data = await r.json();
+    if (!data.ok) { status.className = "bad"; status.textContent = data.message; return; }
+    form.elements.namedItem(input.dataset.imageFor).value = data.name;
+    schedule();
+  }));
 
   // -- copies and print files ---------------------------------------------------------
   document.getElementById("batch").addEventListener("click", async () => {
