@@ -332,7 +332,8 @@ def validate(dispatch: Path, legacy_encoding: str | None = None) -> None:
 @click.option("--accounts", "accounts_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="A TOML file of accounts ([accounts] name = \"<hash>\"); required with --host.")
 @click.option("--no-browser", is_flag=True, help="Do not open the browser.")
-@click.option("--hash-password", is_flag=True, help="Ask for a password and print its hash for --accounts; start nothing.")
+@click.option("--hash-password", is_flag=True,
+              help="Ask for a password and print its hash for --accounts; start nothing.")
 def serve(folder: Path, host: str, port: int, accounts_file: Path | None, no_browser: bool,
           hash_password: bool) -> None:
     """Edit the dispatches of FOLDER in the browser, with a live preview of the page.

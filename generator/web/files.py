@@ -15,7 +15,7 @@ from ..atomic import atomic_write_bytes
 from ..errors import InputError
 from ..i18n import N_, _
 
-__all__ = ["GRID_COLUMNS", "Dispatch", "dump_yaml", "grid_bytes", "list_dispatches", "load_yaml", "opened_stamp"]
+__all__ = ["GRID_COLUMNS", "dump_yaml", "grid_bytes", "list_dispatches", "load_yaml", "opened_stamp"]
 
 #: The grid's columns: key in the cluster, header as the CSV reader knows it.
 GRID_COLUMNS = (("number", "TT"), ("name", "Cụm"), ("start", "Từ ngày"), ("end", "Đến ngày"),
