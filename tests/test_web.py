@@ -320,3 +320,43 @@ def test_an_image_that_is_not_a_png_is_refused(client, folder, name, data, why):
                 files={"image": (name, data)})
     assert got.status_code == 422 and why in got.json()["message"]
     assert not list((folder / "vd").glob("*.png"))
+
+
+def test_a_new_dispatchs_plan_never_overwrites_another_dispatchs_plan_file(client, folder):
+    shutil.copy(EXAMPLE.parent / "ke-hoach.csv", folder / "ke-hoach.csv")
+    mine = (folder / "ke-hoach.csv").read_bytes()
+    csrf, fields = _open(client)
+    fields = {k: v for k, v in fields.items() if not k.startswith("grid.")}
+    fields.update({"f": "moi.yaml", "opened": _open(client, "/edit?f=moi.yaml")[1]["opened"],
+                   "plan_file": "ke-hoach.csv", "grid.0.name": "Cụm 1", "grid.0.start": "12/9/2022",
+                   "grid.0.end": "30/9/2022", "grid.0.provinces": "Hà Nội"})
+    saved = _post(client, "/save", csrf, fields)
+    assert saved.json()["ok"], saved.text
+    assert (folder / "ke-hoach.csv").read_bytes() == mine
+    assert "file: moi-ke-hoach.csv" in (folder / "moi.yaml").read_text(encoding="utf-8")
+    assert "Hà Nội" in (folder / "moi-ke-hoach.csv").read_text(encoding="utf-8")
+
+
+def test_the_check_report_is_one_click_away(client, folder, example_pdf):
+    import html
+
+    from generator.check import check_bytes
+
+    page = client.get("/check?f=vd/cong-van.yaml")
+    assert page.status_code == 200
+    assert "cong-van.pdf" in page.text and "cong-van.docx" in page.text
+    text = html.unescape(page.text)
+    report = check_bytes(example_pdf, "cong-van.pdf")
+    assert len(report.results) > 10
+    assert all(f"<td>{r.rule}</td><td>{r.verdict}</td>" in text for r in report.results)
+
+
+def test_hash_password_prints_a_hash_the_server_accepts():
+    from generator.cli import cli
+    from generator.web.security import verify_password
+
+    result = CliRunner().invoke(cli, ["serve", "--hash-password"], input="mật-khẩu\nmật-khẩu\n")
+    assert result.exit_code == 0, result.output
+    line = result.output.strip().splitlines()[-1]
+    assert line.startswith("scrypt$") and "mật" not in line
+    assert verify_password("mật-khẩu", line) and not verify_password("khác", line)

@@ -443,6 +443,12 @@ async def save(request: Request) -> Response:
             "Not saved: {file} was changed by someone else after you opened it. Nothing was overwritten. "
             "Copy what you typed, reload the page to see their version, and make your changes again.",
             file=path.name)}, status_code=409)
+    if plan_path is not None and built.plan_bytes is not None and plan_path != _plan_path(path, old_tree) \
+            and plan_path.exists() and not _same_grid(plan_path, built.plan_bytes):
+        # a plan file new to this dispatch must not overwrite another dispatch's plan
+        plan_path = _free_name(path.parent / f"{path.stem}-{plan_path.name}")
+        _set_plan(built.tree, plan_path.name)
+        built.yaml = files.dump_yaml(built.tree)
     if plan_path is not None and built.plan_bytes is not None:
         current = plan_path.read_bytes() if plan_path.is_file() else None
         same = current is not None and _same_grid(plan_path, built.plan_bytes)
@@ -453,6 +459,14 @@ async def save(request: Request) -> Response:
     return JSONResponse({"ok": True, "opened": files.opened_stamp(path, _plan_path(path, new_tree)),
                          "message": _("Saved {file} at {time}.", file=path.name,
                                       time=dt.datetime.now().strftime("%H:%M:%S"))})
+
+
+def _free_name(path: Path) -> Path:
+    candidate, n = path, 2
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        n += 1
+    return candidate
 
 
 def _same_grid(plan_path: Path, data: bytes) -> bool:

@@ -96,7 +96,11 @@
     timer = setTimeout(preview, 400);
   }
   const quiet = (el) => el.type === "file";
-  form.addEventListener("input", (ev) => { if (!quiet(ev.target)) schedule(); });
+  let dirty = false;
+  form.addEventListener("input", (ev) => { if (!quiet(ev.target)) { dirty = true; schedule(); } });
+  ["dl-pdf", "dl-docx"].forEach((id) => document.getElementById(id).addEventListener("click", () => {
+    if (dirty) { status.className = "bad"; status.textContent = T.unsaved; }
+  }));
   form.addEventListener("change", (ev) => { if (!quiet(ev.target)) schedule(); });
 
   function post(url, body) {
@@ -164,6 +168,7 @@
     const data = await r.json();
     if (data.ok) {
       form.elements.namedItem("opened").value = data.opened;
+      dirty = false;
       clearProblems();
       status.className = "ok";
     } else {
