@@ -32,6 +32,10 @@ def test_wheel_contains_templates_fonts_and_licence(wheel):
         "generator/_data/assets/fonts/LiberationSerif-Regular.ttf",
         "generator/_data/assets/fonts/LiberationSerif-BoldItalic.ttf",
         "generator/_data/assets/fonts/LICENSE-OFL.txt",
+        # congvan serve works offline: its templates and script are in the package
+        "generator/web/templates/edit.html.j2",
+        "generator/web/static/app.js",
+        "generator/web/static/app.css",
     ]:
         assert expected in names
 
