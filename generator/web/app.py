@@ -42,6 +42,8 @@ from .security import COOKIE, OutsideFolder, Sessions, inside
 
 HERE = Path(__file__).parent
 _RENDER_LOCK = threading.Lock()
+#: Fields of the editor's form at most: every list of the model at its limit fits.
+MAX_FIELDS = 20_000
 
 
 def _templates() -> Jinja2Templates:
@@ -100,12 +102,14 @@ class Guard:
                     body += message.get("body", b"")
                     more = message.get("more_body", False)
                     if len(body) > files.UPLOAD_LIMIT * 2:
-                        break
+                        await PlainTextResponse(_("Refused: the request is too large."),
+                                                status_code=413)(scope, receive, send)
+                        return
 
                 async def replay() -> Any:
                     return {"type": "http.request", "body": body, "more_body": False}
 
-                form = await Request(scope, replay).form()
+                form = await Request(scope, replay).form(max_fields=MAX_FIELDS)
                 sent = form.get("csrf")
                 await form.close()
                 receive = replay
@@ -416,7 +420,7 @@ def preview_pages(model: Any) -> list[str]:
 async def preview(request: Request) -> Response:
     from starlette.concurrency import run_in_threadpool
 
-    form = await request.form()
+    form = await request.form(max_fields=MAX_FIELDS)
     path = _dispatch_path(request, str(form.get("f") or ""))
     built = await _build(request, form, path)
     if built.problems or built.model is None:
@@ -429,7 +433,7 @@ async def preview(request: Request) -> Response:
 
 
 async def save(request: Request) -> Response:
-    form = await request.form()
+    form = await request.form(max_fields=MAX_FIELDS)
     path = _dispatch_path(request, str(form.get("f") or ""))
     built = await _build(request, form, path)
     if built.problems:
@@ -523,7 +527,7 @@ async def image_upload(request: Request) -> Response:
 
 
 async def plan_xlsx(request: Request) -> Response:
-    form = await request.form()
+    form = await request.form(max_fields=MAX_FIELDS)
     pairs = [(k, str(v)) for k, v in form.multi_items() if isinstance(v, str)]
     rows = files.grid_rows(forms.nested(pairs))
     return Response(files.grid_bytes(rows, ".xlsx"),
