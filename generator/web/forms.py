@@ -57,9 +57,12 @@ SECTIONS: tuple[Section, ...] = (
     Section("header", N_("Header"), (
         Field("agency.parent", N_("Governing agency")),
         Field("agency.name", N_("Issuing agency"), required=True),
+        ListOf("agency.header_lines", N_("The agency's name broken into lines (optional)"), N_("Header line"),
+               (Field("", ""),)),
         Field("type_name", N_("Type of document"), help=N_("Leave empty for 'Công văn'.")),
         Field("marks.urgency", N_("Urgency"), "select", ("KHẨN", "THƯỢNG KHẨN", "HỎA TỐC")),
         Field("marks.secrecy", N_("Secrecy"), "select", ("MẬT", "TỐI MẬT", "TUYỆT MẬT")),
+        Field("marks.circulation", N_("Circulation mark")),
     )),
     Section("number", N_("Number and date"), (
         Field("number", N_("Number"), "int", help=N_("Leave empty in a draft.")),
@@ -103,16 +106,20 @@ SECTIONS: tuple[Section, ...] = (
         Field("distribution.archive_copies", N_("Copies filed"), "int"),
         Field("distribution.drafter", N_("Drafter's initials")),
         Field("distribution.copies", N_("Copies issued"), "int"),
+        ListOf("footer", N_("Address lines at the foot of page 1"), N_("Address line"), (Field("", ""),)),
     )),
     Section("per_province", N_("One copy per province"), (
         Field("per_province.recipient", N_("Recipient of each copy"),
               help=N_("{unit} and {name} are the province's.")),
         Field("per_province.paragraph", N_("Paragraph of each copy"), "area",
               help=N_("{province}, {cluster}, {start} and {end} are the province's.")),
+        Field("per_province.tones", N_("Tone marks in names"), "select", ("new", "old"),
+              help=N_("new: Hòa, Thủy; old: Hoà, Thuỷ.")),
         Field("per_province.highlight", N_("Shade the province's row in the plan"), "bool"),
     )),
     Section("annexes", N_("Annexes"), (
         ListOf("annexes", N_("Annexes"), N_("Annex"), (
+            Field("heading", N_("heading (Phụ lục I, …; empty for a plan)")),
             Field("title", N_("title"), "area", required=True),
             ListOf("attributes", N_("Attributes"), N_("attribute"), (
                 Field("label", N_("label"), required=True), Field("text", N_("text"), "area", required=True),
