@@ -57,6 +57,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("header", N_("Header"), (
         Field("agency.parent", N_("Governing agency")),
         Field("agency.name", N_("Issuing agency"), required=True),
+    )),
+    Section("header_more", N_("More options"), (
         ListOf("agency.header_lines", N_("The agency's name broken into lines (optional)"), N_("Header line"),
                (Field("", ""),)),
         Field("type_name", N_("Type of document"), help=N_("Leave empty for 'Công văn'.")),

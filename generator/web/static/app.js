@@ -126,6 +126,8 @@
       if (!el && p.name === "grid") el = form.querySelector("table.grid");
       if (!el) { general.push(p.message); return; }
       el.setAttribute("aria-invalid", "true");
+      const folded = el.closest("details");
+      if (folded) folded.open = true;
       const msg = document.createElement("p");
       msg.className = "err";
       msg.setAttribute("role", "alert");
