@@ -160,7 +160,7 @@ def test_an_edit_keeps_the_comments_and_the_order_of_fields(client, folder):
     assert keys == [line.split(":")[0] for line in old.splitlines() if line[:1].isalpha()]
     assert "subject: triển khai Kế hoạch năm 2023" in text
     assert "deadline: 2022-09-16" in text
-    from generator.loader import load_dispatch
+    from generator.input.loader import load_dispatch
 
     model = load_dispatch(folder / "vd" / "cong-van.yaml")
     assert model.recipients == ["Trung ương Đoàn Thanh niên Cộng sản Hồ Chí Minh", "Bộ Giáo dục và Đào tạo"]
@@ -228,9 +228,9 @@ def test_the_preview_is_the_pages_of_the_pdf(client):
 
 
 def test_downloads_are_the_command_lines_bytes(client, folder):
-    from generator.docx_render import docx_bytes
-    from generator.loader import load_dispatch
-    from generator.pdf_render import pdf_bytes
+    from generator.render.docx import docx_bytes
+    from generator.input.loader import load_dispatch
+    from generator.render.pdf import pdf_bytes
 
     model = load_dispatch(folder / "vd" / "cong-van.yaml")
     assert client.get("/download?f=vd/cong-van.yaml&fmt=pdf").content == pdf_bytes(model)
@@ -262,7 +262,7 @@ def test_uploads_are_limited_in_size_and_type(client, name, data, why):
 
 
 def test_the_grid_downloads_as_xlsx_that_the_reader_reads_back(client, tmp_path):
-    from generator import schedule
+    from generator.input import schedule
 
     csrf, fields = _open(client)
     got = _post(client, "/plan/xlsx", csrf, fields)
@@ -281,7 +281,7 @@ def test_home_lists_the_dispatches_and_makes_new_ones(client, folder):
     dup = client.post("/new", data={"csrf": csrf, "kind": "duplicate", "f": "vd/cong-van.yaml"})
     assert dup.status_code == 200 and (folder / "cong-van-ban-sao.yaml").is_file()
     assert (folder / "cong-van-ban-sao-ke-hoach.csv").is_file()
-    from generator.loader import load_dispatch
+    from generator.input.loader import load_dispatch
 
     assert load_dispatch(folder / "cong-van-ban-sao.yaml") == load_dispatch(EXAMPLE)
     blank = client.post("/new", data={"csrf": csrf, "kind": "blank", "name": "Công văn mới"})

@@ -13,6 +13,6 @@ __all__ = ["create_app"]
 
 
 def create_app(*args, **kwargs):  # type: ignore[no-untyped-def]
-    from .app import create_app as make
+    from generator.web.app import create_app as make
 
     return make(*args, **kwargs)

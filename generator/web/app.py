@@ -35,10 +35,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from ..errors import CongVanError, InputError
-from ..i18n import _, translate
-from . import files, forms, security
-from .security import COOKIE, OutsideFolder, Sessions, inside
+from generator.errors import CongVanError, InputError
+from generator.i18n import _, translate
+from generator.web import files, forms, security
+from generator.web.security import COOKIE, OutsideFolder, Sessions, inside
 
 HERE = Path(__file__).parent
 _RENDER_LOCK = threading.Lock()
@@ -187,7 +187,7 @@ def _example() -> Path | None:
 
 
 def _new_name(state: State, name: str) -> Path:
-    from ..vietnamese import slug
+    from generator.vietnamese import slug
 
     stem = slug(name or "") or "cong-van-moi"
     path = state.folder / f"{stem}.yaml"
@@ -270,7 +270,7 @@ def _plan_path(path: Path, tree: Any) -> Path | None:
 
 def _province_names(tree: Any) -> list[str]:
     """The provinces in force on the dispatch's date, for the grid's completion."""
-    from .. import provinces
+    from generator.input import provinces
 
     date = tree.get("date") if isinstance(tree, dict) and isinstance(tree.get("date"), dict) else {}
     try:
@@ -349,8 +349,8 @@ def _set_plan(tree: Any, plan_name: str) -> None:
 
 def _check(built: Built, path: Path) -> None:
     """Parse the built YAML as ``congvan validate`` would, the grid standing as its plan file."""
-    from .. import schedule
-    from ..loader import parse_dispatch
+    from generator.input import schedule
+    from generator.input.loader import parse_dispatch
 
     with tempfile.TemporaryDirectory(prefix="congvan-form-") as tmp:
         text = built.yaml
@@ -411,7 +411,7 @@ def _pages_png(pdf: bytes, scale: float = 1.1) -> list[str]:
 
 def preview_pages(model: Any) -> list[str]:
     """The pages of ``model``'s PDF as PNG data URLs, by the process's warm renderer."""
-    from ..pdf_render import pdf_bytes
+    from generator.render.pdf import pdf_bytes
 
     with _RENDER_LOCK:
         return _pages_png(pdf_bytes(model))
@@ -538,8 +538,8 @@ async def plan_xlsx(request: Request) -> Response:
 # -- outputs ---------------------------------------------------------------------------
 
 def _load(path: Path) -> Any:
-    from .. import schedule
-    from ..loader import load_dispatch
+    from generator.input import schedule
+    from generator.input.loader import load_dispatch
 
     schedule.take_notes()
     return load_dispatch(path)
@@ -557,10 +557,10 @@ async def download(request: Request) -> Response:
         model = _load(path)
         with _RENDER_LOCK:
             if fmt == "pdf":
-                from ..pdf_render import pdf_bytes
+                from generator.render.pdf import pdf_bytes
 
                 return pdf_bytes(model)
-            from ..docx_render import docx_bytes
+            from generator.render.docx import docx_bytes
 
             return docx_bytes(model)
 
@@ -585,9 +585,9 @@ async def check(request: Request) -> Response:
     path = _dispatch_path(request, request.query_params.get("f"))
 
     def make() -> list[tuple[str, Any]]:
-        from ..check import check_bytes
-        from ..docx_render import docx_bytes
-        from ..pdf_render import pdf_bytes
+        from generator.check import check_bytes
+        from generator.render.docx import docx_bytes
+        from generator.render.pdf import pdf_bytes
 
         model = _load(path)
         with _RENDER_LOCK:

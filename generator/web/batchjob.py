@@ -13,8 +13,8 @@ import os
 import sys
 from pathlib import Path
 
-from ..errors import CongVanError
-from ..i18n import _
+from generator.errors import CongVanError
+from generator.i18n import _
 
 
 def _say(**values: object) -> None:
@@ -23,9 +23,9 @@ def _say(**values: object) -> None:
 
 
 def main(argv: list[str]) -> int:
-    from .. import schedule
-    from ..batch import report_text, run_batch, run_print
-    from ..loader import load_dispatch
+    from generator.input import schedule
+    from generator.batch.run import report_text, run_batch, run_print
+    from generator.input.loader import load_dispatch
 
     path, folder = Path(argv[0]), Path(argv[1])
     jobs = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..atomic import atomic_write_bytes
-from ..errors import InputError
-from ..i18n import N_, _
+from generator.atomic import atomic_write_bytes
+from generator.errors import InputError
+from generator.i18n import N_, _
 
 __all__ = ["GRID_COLUMNS", "dump_yaml", "grid_bytes", "list_dispatches", "load_yaml", "opened_stamp"]
 
@@ -123,7 +123,7 @@ def grid_from_clusters(clusters: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 def read_grid(path: Path) -> list[dict[str, str]]:
     """The rows of a plan file through the command line's reader (its checks included)."""
-    from .. import schedule
+    from generator.input import schedule
 
     clusters, _rows = schedule.read_clusters(path)
     return grid_from_clusters(clusters)

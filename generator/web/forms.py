@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..i18n import N_, _
+from generator.i18n import N_, _
 
 __all__ = ["SECTIONS", "Field", "ListOf", "apply_form", "form_nodes", "nested"]
 

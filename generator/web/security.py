@@ -18,8 +18,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputError
-from ..i18n import _
+from generator.errors import InputError
+from generator.i18n import _
 
 __all__ = ["LOOPBACK", "Sessions", "hash_password", "inside", "read_accounts", "verify_password"]
 

@@ -7,9 +7,9 @@ import socket
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import InputError
-from ..i18n import _
-from .security import LOOPBACK, read_accounts
+from generator.errors import InputError
+from generator.i18n import _
+from generator.web.security import LOOPBACK, read_accounts
 
 __all__ = ["run"]
 
@@ -35,7 +35,7 @@ def run(folder: Path, *, host: str = "127.0.0.1", port: int = 8750, accounts_fil
     """Serve ``folder`` until Ctrl-C."""
     import uvicorn
 
-    from .app import create_app
+    from generator.web.app import create_app
 
     accounts = read_accounts(accounts_file) if accounts_file is not None else None
     if host not in LOOPBACK and accounts is None:
