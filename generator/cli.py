@@ -490,6 +490,35 @@ def init(folder: Path) -> None:
     yaml = folder / YAML_NAME
     click.echo(_("Next: edit {yaml}, then check it with `congvan validate {yaml}` and make the files with "
                  "`congvan render {yaml}`.", yaml=yaml))
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Any other than this machine's (127.0.0.1) needs --accounts.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8750, show_default=True,
+              help="Port; another free one is taken when it is busy. 0: any free port.")
+@click.option("--accounts", "accounts_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A TOML file of accounts ([accounts] name = \"<hash>\"); required with --host.")
+@click.option("--no-browser", is_flag=True, help="Do not open the browser.")
+@click.option("--hash-password", is_flag=True,
+              help="Ask for a password and print its hash for --accounts; start nothing.")
+def serve(folder: Path, host: str, port: int, accounts_file: Path | None, no_browser: bool,
+          hash_password: bool) -> None:
+    """Edit the dispatches of FOLDER in the browser, with a live preview of the page.
+
+    Starts a local web app (default folder: the current one) and prints its address,
+    with a random token; only a browser given that address (or a signed-in account,
+    with --accounts) gets in.
+    """
+    from generator.web.server import run
+
+    if hash_password:
+        from generator.web.security import hash_password as hashed
+
+        password = click.prompt(_("Password"), hide_input=True, confirmation_prompt=True)
+        click.echo(hashed(password))
+        return
+    run(folder, host=host, port=port, accounts_file=accounts_file, open_browser=not no_browser,
+        echo=click.echo)
 
 
 from generator.check.cli import check_command  # noqa: E402  (registered last; imports only click)

@@ -34,6 +34,10 @@ def test_wheel_contains_templates_fonts_and_licence(wheel):
         "generator/_data/assets/fonts/LICENSE-OFL.txt",
         "generator/_data/examples/to-cong-nghe-so-2022/cong-van.yaml",
         "generator/_data/examples/to-cong-nghe-so-2022/ke-hoach.csv",
+        # congvan serve works offline: its templates and script are in the package
+        "generator/web/templates/edit.html.j2",
+        "generator/web/static/app.js",
+        "generator/web/static/app.css",
     ]:
         assert expected in names
 

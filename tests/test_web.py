@@ -1,0 +1,362 @@
+"""``congvan serve``: the app's endpoints through Starlette's test client.
+
+What a browser sends (the form's fields as the page serves them) and what comes back:
+the token and session, CSRF, paths kept inside the folder, the YAML saved with its
+comments and order, a save refused when the file changed since it was opened, the
+loader's messages at their fields, uploads checked, downloads equal to the command line's.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import EXAMPLE
+from webform import csrf_of, form_fields
+
+pytest.importorskip("starlette")
+pytest.importorskip("httpx2", reason="Starlette's test client needs httpx2")
+
+from starlette.testclient import TestClient  # noqa: E402
+
+TOKEN = "test-token-123"
+EDIT = "/edit?f=vd/cong-van.yaml"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    shutil.copytree(EXAMPLE.parent, tmp_path / "vd")
+    return tmp_path
+
+
+@pytest.fixture
+def client(folder: Path) -> TestClient:
+    from generator.web import create_app
+
+    c = TestClient(create_app(folder, token=TOKEN), follow_redirects=True)
+    assert c.get(f"/?token={TOKEN}").status_code == 200
+    return c
+
+
+def _open(client: TestClient, url: str = EDIT) -> tuple[str, dict[str, str]]:
+    page = client.get(url)
+    assert page.status_code == 200, page.text
+    return csrf_of(page.text), dict(form_fields(page.text))
+
+
+def _post(client: TestClient, url: str, csrf: str, fields: dict[str, str], **kw):
+    return client.post(url, data=fields, headers={"X-CSRF-Token": csrf}, **kw)
+
+
+# -- who gets in ---------------------------------------------------------------------
+
+def test_without_the_token_or_its_cookie_every_page_is_403(folder):
+    from generator.web import create_app
+
+    c = TestClient(create_app(folder, token=TOKEN))
+    for url in ("/", EDIT, "/download?f=vd/cong-van.yaml&fmt=pdf", "/static/app.js"):
+        assert c.get(url).status_code == 403
+    assert c.get("/?token=wrong").status_code == 403
+    assert c.post("/save", data={"f": "vd/cong-van.yaml"}).status_code == 403
+
+
+def test_the_token_gives_a_session_cookie_and_leaves_the_address(folder):
+    from generator.web import create_app
+
+    c = TestClient(create_app(folder, token=TOKEN))
+    first = c.get(f"/?token={TOKEN}", follow_redirects=False)
+    assert first.status_code == 303 and first.headers["location"] == "/"
+    assert "httponly" in first.headers["set-cookie"].lower()
+    assert "samesite=strict" in first.headers["set-cookie"].lower()
+    assert c.get("/").status_code == 200
+
+
+def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(client, folder):
+    _csrf, fields = _open(client)
+    before = (folder / "vd" / "cong-van.yaml").read_bytes()
+    fields["subject"] = "đổi mà không có mã"
+    del fields["csrf"]  # a forged form from another site has no token
+    assert client.post("/save", data=fields).status_code == 403
+    assert client.post("/save", data={**fields, "csrf": "forged"}).status_code == 403
+    assert client.post("/save", data=fields, headers={"X-CSRF-Token": "forged"}).status_code == 403
+    assert (folder / "vd" / "cong-van.yaml").read_bytes() == before
+
+
+@pytest.mark.parametrize("name", ["../cong-van.yaml", "/etc/passwd.yaml", "vd/../../x.yaml", "..\\x.yaml"])
+def test_paths_outside_the_folder_are_refused(client, name):
+    assert client.get("/edit", params={"f": name}).status_code == 403
+    assert client.get("/download", params={"f": name, "fmt": "pdf"}).status_code == 403
+
+
+def test_a_symbolic_link_out_of_the_folder_is_refused(client, folder, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("outside")
+    shutil.copy(EXAMPLE, outside / "bi-mat.yaml")
+    (folder / "lien-ket.yaml").symlink_to(outside / "bi-mat.yaml")
+    (folder / "thu-muc").symlink_to(outside)
+    assert client.get("/edit", params={"f": "lien-ket.yaml"}).status_code == 403
+    assert client.get("/edit", params={"f": "thu-muc/bi-mat.yaml"}).status_code == 403
+    assert "lien-ket" not in client.get("/").text
+
+
+def test_serve_on_another_address_refuses_to_start_without_accounts(folder):
+    from generator.cli import cli
+
+    result = CliRunner().invoke(cli, ["serve", str(folder), "--host", "0.0.0.0", "--no-browser"])
+    assert result.exit_code == 2
+    assert "--accounts" in result.output and "Traceback" not in result.output
+
+
+def test_an_accounts_file_with_a_plain_password_is_refused(folder, tmp_path):
+    from generator.cli import cli
+
+    accounts = tmp_path / "accounts.toml"
+    accounts.write_text('[accounts]\nvanthu = "matkhau123"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["serve", str(folder), "--host", "0.0.0.0", "--accounts", str(accounts),
+                                      "--no-browser"])
+    assert result.exit_code == 2
+    assert "hashed" in result.output
+
+
+def test_with_accounts_only_a_signed_in_person_gets_in(folder):
+    from generator.web import create_app
+    from generator.web.security import hash_password
+
+    c = TestClient(create_app(folder, accounts={"vanthu": hash_password("đúng-mật-khẩu")}))
+    assert c.get(f"/?token={TOKEN}", follow_redirects=False).status_code == 303  # to the login page
+    login = c.get("/login")
+    csrf = csrf_of(login.text)
+    wrong = c.post("/login", data={"csrf": csrf, "user": "vanthu", "password": "sai"})
+    assert "Wrong name or password" in wrong.text
+    assert c.get(EDIT, follow_redirects=False).status_code == 303
+    c.post("/login", data={"csrf": csrf, "user": "vanthu", "password": "đúng-mật-khẩu"})
+    assert c.get(EDIT).status_code == 200
+
+
+# -- the form and the file -----------------------------------------------------------
+
+def test_saving_the_form_unchanged_leaves_the_file_byte_for_byte(client, folder):
+    csrf, fields = _open(client)
+    path = folder / "vd" / "cong-van.yaml"
+    before = path.read_bytes()
+    saved = _post(client, "/save", csrf, fields)
+    assert saved.status_code == 200 and saved.json()["ok"], saved.text
+    assert path.read_bytes() == before
+    assert (folder / "vd" / "ke-hoach.csv").read_bytes() == (EXAMPLE.parent / "ke-hoach.csv").read_bytes()
+
+
+def test_an_edit_keeps_the_comments_and_the_order_of_fields(client, folder):
+    csrf, fields = _open(client)
+    fields["subject"] = "triển khai Kế hoạch năm 2023"
+    fields["body.directives.2.deadline"] = "2022-09-16"
+    fields["recipients.1"] = "Bộ Giáo dục và Đào tạo"
+    assert _post(client, "/save", csrf, fields).json()["ok"]
+    text = (folder / "vd" / "cong-van.yaml").read_text(encoding="utf-8")
+    old = EXAMPLE.read_text(encoding="utf-8")
+    comments = [line.strip() for line in old.splitlines() if line.strip().startswith("#")]
+    assert comments and all(c in text for c in comments)
+    keys = [line.split(":")[0] for line in text.splitlines() if line[:1].isalpha()]
+    assert keys == [line.split(":")[0] for line in old.splitlines() if line[:1].isalpha()]
+    assert "subject: triển khai Kế hoạch năm 2023" in text
+    assert "deadline: 2022-09-16" in text
+    from generator.input.loader import load_dispatch
+
+    model = load_dispatch(folder / "vd" / "cong-van.yaml")
+    assert model.recipients == ["Trung ương Đoàn Thanh niên Cộng sản Hồ Chí Minh", "Bộ Giáo dục và Đào tạo"]
+
+
+def test_a_second_save_of_a_file_changed_since_it_was_opened_is_refused(client, folder):
+    csrf, first = _open(client)
+    _csrf, second = _open(client)
+    first["subject"] = "bản của người thứ nhất"
+    assert _post(client, "/save", csrf, first).json()["ok"]
+    second["subject"] = "bản của người thứ hai"
+    refused = _post(client, "/save", csrf, second)
+    assert refused.status_code == 409
+    assert "changed by someone else" in refused.json()["message"]
+    text = (folder / "vd" / "cong-van.yaml").read_text(encoding="utf-8")
+    assert "người thứ nhất" in text and "người thứ hai" not in text
+
+
+def test_a_plan_file_changed_since_it_was_opened_also_refuses_the_save(client, folder):
+    csrf, fields = _open(client)
+    plan = folder / "vd" / "ke-hoach.csv"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("12/9/2022", "14/9/2022", 1), encoding="utf-8")
+    assert _post(client, "/save", csrf, fields).status_code == 409
+
+
+def test_the_loaders_message_comes_back_at_its_field(client):
+    csrf, fields = _open(client)
+    got = _post(client, "/preview", csrf, {**fields, "grid.2.start": "31/9/2022"}).json()
+    assert not got["ok"]
+    at = {p["name"]: p["message"] for p in got["problems"]}
+    assert "31/9/2022" in at["grid.2.start"] and at["grid.2.start"].startswith("ke-hoach.csv:row 4")
+    got = _post(client, "/preview", csrf, {**fields, "qr_codes.1.url": "zalo.me/kenh", "date.year": "1900"}).json()
+    at = {p["name"]: p["message"] for p in got["problems"]}
+    assert set(at) == {"qr_codes.1.url", "date.year"}
+    assert at["qr_codes.1.url"].startswith(str(EXAMPLE.name)) or "cong-van.yaml:" in at["qr_codes.1.url"]
+
+
+def test_saving_a_mistake_is_refused_and_the_file_stays(client, folder):
+    csrf, fields = _open(client)
+    before = (folder / "vd" / "cong-van.yaml").read_bytes()
+    fields["grid.4.provinces"] = "Thanh Hóa, Nghệ Anh"
+    got = _post(client, "/save", csrf, fields)
+    assert got.status_code == 422
+    assert any(p["name"] == "grid.4.provinces" and "Nghệ Anh" in p["message"] for p in got.json()["problems"])
+    assert (folder / "vd" / "cong-van.yaml").read_bytes() == before
+
+
+def test_hostile_text_is_shown_literally(client, folder):
+    csrf, fields = _open(client)
+    fields["subject"] = '<script>alert("x")</script> & <b>đậm</b>'
+    assert _post(client, "/save", csrf, fields).json()["ok"]
+    page = client.get(EDIT).text
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;đậm&lt;/b&gt;" in page
+    assert "&lt;script&gt;" in client.get("/").text
+
+
+def test_the_preview_is_the_pages_of_the_pdf(client):
+    import base64
+
+    csrf, fields = _open(client)
+    got = _post(client, "/preview", csrf, fields).json()
+    assert got["ok"] and len(got["pages"]) == 3
+    assert base64.b64decode(got["pages"][0].split(",", 1)[1]).startswith(b"\x89PNG")
+
+
+def test_downloads_are_the_command_lines_bytes(client, folder):
+    from generator.render.docx import docx_bytes
+    from generator.input.loader import load_dispatch
+    from generator.render.pdf import pdf_bytes
+
+    model = load_dispatch(folder / "vd" / "cong-van.yaml")
+    assert client.get("/download?f=vd/cong-van.yaml&fmt=pdf").content == pdf_bytes(model)
+    assert client.get("/download?f=vd/cong-van.yaml&fmt=docx").content == docx_bytes(model)
+
+
+# -- uploads -------------------------------------------------------------------------
+
+def test_an_uploaded_plan_goes_through_the_same_checks(client):
+    csrf, _fields = _open(client)
+    good = _post(client, "/plan/upload", csrf, {}, files={"plan": ("ke-hoach.csv", (EXAMPLE.parent / "ke-hoach.csv").read_bytes())})
+    assert good.json()["ok"] and len(good.json()["rows"]) == 10
+    assert good.json()["rows"][4]["provinces"].startswith("Thanh Hóa, Nghệ An")
+    bad = "TT,Cụm,Từ ngày,Đến ngày,\"Tỉnh, thành phố\"\n1,Cụm 1,31/9/2022,30/9/2022,Hà Nội\n".encode()
+    refused = _post(client, "/plan/upload", csrf, {}, files={"plan": ("ke-hoach.csv", bad)})
+    assert refused.status_code == 422 and "ke-hoach.csv:row 2" in refused.json()["message"]
+    assert "/tmp" not in refused.json()["message"]
+
+
+@pytest.mark.parametrize(("name", "data", "why"), [
+    ("ke-hoach.exe", b"MZ", "cannot be uploaded"),
+    ("ke-hoach.xlsx", b"not a zip", "not a real XLSX"),
+    ("ke-hoach.csv", b"x" * 2_000_001, "larger than"),
+])
+def test_uploads_are_limited_in_size_and_type(client, name, data, why):
+    csrf, _fields = _open(client)
+    refused = _post(client, "/plan/upload", csrf, {}, files={"plan": (name, data)})
+    assert refused.status_code == 422 and why in refused.json()["message"]
+
+
+def test_the_grid_downloads_as_xlsx_that_the_reader_reads_back(client, tmp_path):
+    from generator.input import schedule
+
+    csrf, fields = _open(client)
+    got = _post(client, "/plan/xlsx", csrf, fields)
+    (tmp_path / "k.xlsx").write_bytes(got.content)
+    clusters, _rows = schedule.read_clusters(tmp_path / "k.xlsx")
+    want, _rows = schedule.read_clusters(EXAMPLE.parent / "ke-hoach.csv")
+    assert clusters == want
+
+
+# -- home ----------------------------------------------------------------------------
+
+def test_home_lists_the_dispatches_and_makes_new_ones(client, folder):
+    home = client.get("/").text
+    assert "triển khai Kế hoạch bồi dưỡng" in home and "vd/cong-van.yaml" in home
+    csrf = csrf_of(home)
+    dup = client.post("/new", data={"csrf": csrf, "kind": "duplicate", "f": "vd/cong-van.yaml"})
+    assert dup.status_code == 200 and (folder / "cong-van-ban-sao.yaml").is_file()
+    assert (folder / "cong-van-ban-sao-ke-hoach.csv").is_file()
+    from generator.input.loader import load_dispatch
+
+    assert load_dispatch(folder / "cong-van-ban-sao.yaml") == load_dispatch(EXAMPLE)
+    blank = client.post("/new", data={"csrf": csrf, "kind": "blank", "name": "Công văn mới"})
+    assert blank.status_code == 200 and 'name="agency.name"' in blank.text
+
+
+def _png(width: int = 240, height: int = 120) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGBA", (width, height), (20, 40, 160, 255)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_a_signature_png_is_uploaded_beside_the_dispatch_and_previewed(client, folder):
+    csrf, fields = _open(client)
+    got = _post(client, "/image/upload", csrf, {"f": "vd/cong-van.yaml", "field": "signer.signature_image"},
+                files={"image": ("chữ ký.png", _png())})
+    assert got.json() == {"ok": True, "name": "cong-van-chu-ky.png"}
+    assert (folder / "vd" / "cong-van-chu-ky.png").read_bytes() == _png()
+    fields["signer.signature_image"] = "cong-van-chu-ky.png"
+    assert _post(client, "/preview", csrf, fields).json()["ok"]
+    assert _post(client, "/save", csrf, fields).json()["ok"]
+    assert "signature_image: cong-van-chu-ky.png" in (folder / "vd" / "cong-van.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("name", "data", "why"), [
+    ("chu-ky.jpg", b"\xff\xd8\xff", "cannot be uploaded"),
+    ("chu-ky.png", b"\x89PNG\r\n\x1a\n" + b"broken", "not a real PNG"),
+])
+def test_an_image_that_is_not_a_png_is_refused(client, folder, name, data, why):
+    csrf, _fields = _open(client)
+    got = _post(client, "/image/upload", csrf, {"f": "vd/cong-van.yaml", "field": "signer.seal_image"},
+                files={"image": (name, data)})
+    assert got.status_code == 422 and why in got.json()["message"]
+    assert not list((folder / "vd").glob("*.png"))
+
+
+def test_a_new_dispatchs_plan_never_overwrites_another_dispatchs_plan_file(client, folder):
+    shutil.copy(EXAMPLE.parent / "ke-hoach.csv", folder / "ke-hoach.csv")
+    mine = (folder / "ke-hoach.csv").read_bytes()
+    csrf, fields = _open(client)
+    fields = {k: v for k, v in fields.items() if not k.startswith("grid.")}
+    fields.update({"f": "moi.yaml", "opened": _open(client, "/edit?f=moi.yaml")[1]["opened"],
+                   "plan_file": "ke-hoach.csv", "grid.0.name": "Cụm 1", "grid.0.start": "12/9/2022",
+                   "grid.0.end": "30/9/2022", "grid.0.provinces": "Hà Nội"})
+    saved = _post(client, "/save", csrf, fields)
+    assert saved.json()["ok"], saved.text
+    assert (folder / "ke-hoach.csv").read_bytes() == mine
+    assert "file: moi-ke-hoach.csv" in (folder / "moi.yaml").read_text(encoding="utf-8")
+    assert "Hà Nội" in (folder / "moi-ke-hoach.csv").read_text(encoding="utf-8")
+
+
+def test_the_check_report_is_one_click_away(client, folder, example_pdf):
+    import html
+
+    from generator.check import check_bytes
+
+    page = client.get("/check?f=vd/cong-van.yaml")
+    assert page.status_code == 200
+    assert "cong-van.pdf" in page.text and "cong-van.docx" in page.text
+    text = html.unescape(page.text)
+    report = check_bytes(example_pdf, "cong-van.pdf")
+    assert len(report.results) > 10
+    assert all(f"<td>{r.rule}</td><td>{r.verdict}</td>" in text for r in report.results)
+
+
+def test_hash_password_prints_a_hash_the_server_accepts():
+    from generator.cli import cli
+    from generator.web.security import verify_password
+
+    result = CliRunner().invoke(cli, ["serve", "--hash-password"], input="mật-khẩu\nmật-khẩu\n")
+    assert result.exit_code == 0, result.output
+    line = result.output.strip().splitlines()[-1]
+    assert line.startswith("scrypt$") and "mật" not in line
+    assert verify_password("mật-khẩu", line) and not verify_password("khác", line)
