@@ -615,6 +615,12 @@ def write_report(folder: Path, result: BatchResult) -> None:
     the last change."""
     import json
 
+    history = folder / REPORTS
+    if history.is_symlink():  # it would take the reports out of the folder
+        raise write_error(history, NotADirectoryError(errno.ENOTDIR, _("it is a link, not a folder")), folder=True)
+    for stale in history.glob(".*.tmp") if history.is_dir() else ():  # a run killed writing its report
+        with contextlib.suppress(OSError):
+            stale.unlink()
     if not (result.written or result.archived or result.plan_changes):
         return
     now = dt.datetime.now()
@@ -629,12 +635,6 @@ def write_report(folder: Path, result: BatchResult) -> None:
     }
     as_json = (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode()
     as_text = report_text(result).encode()
-    history = folder / REPORTS
-    if history.is_symlink():  # it would take the reports out of the folder
-        raise write_error(history, NotADirectoryError(errno.ENOTDIR, _("it is a link, not a folder")), folder=True)
-    for stale in history.glob(".*.tmp"):  # a run killed while writing its report (we hold the lock)
-        with contextlib.suppress(OSError):
-            stale.unlink()
     stem = now.strftime("%Y-%m-%d_%H-%M-%S")
     n = 1
     while (history / f"{stem}.txt").exists() or (history / f"{stem}.json").exists():
