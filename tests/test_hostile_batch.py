@@ -27,7 +27,6 @@ from conftest import EXAMPLE, ROOT
 from test_nothing_lost import SMALL_PLAN
 from test_watch import _Watch as _WatchUnbounded
 
-from generator.batch import plan_change_records
 from generator.cli import cli
 
 SMALL = {f"{s}.{f}" for s in ("phu-luc", "24-bac-giang", "27-bac-ninh", "19-thai-nguyen") for f in ("pdf", "docx")}
@@ -61,6 +60,14 @@ class _Watch(_WatchUnbounded):
         self.seen: list[str] = []
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.reader.join(10)
+        assert self.proc.stdout is not None
+        self.proc.stdout.close()
 
 
 def _example(folder: Path, plan: str = SMALL_PLAN, name: str = "cong-van.yaml") -> Path:
@@ -283,6 +290,8 @@ def test_a_run_with_no_change_keeps_the_report_of_the_last_change(copy_of):
 
 
 def test_plan_changes_as_records():
+    from generator.batch import plan_change_records
+
     def snap(rows):
         return {code: {"name": name, "cluster": cluster, "start": start, "end": end}
                 for code, name, cluster, start, end in rows}
@@ -455,9 +464,7 @@ def test_watch_survives_what_a_save_holds(tmp_path):
         watch.until("Stopped.", timeout=LIMIT_SECONDS)
         assert watch.proc.wait(timeout=LIMIT_SECONDS) == 0
     finally:
-        if watch.proc.poll() is None:
-            watch.proc.kill()
-            watch.proc.wait()
+        watch.close()
     assert not any("Traceback" in line for line in watch.seen), "".join(watch.seen)
 
 
@@ -479,7 +486,5 @@ def test_watch_reports_an_internal_error_and_keeps_watching(tmp_path):
         watch.proc.send_signal(signal.SIGINT)
         assert watch.proc.wait(timeout=LIMIT_SECONDS) == 0
     finally:
-        if watch.proc.poll() is None:
-            watch.proc.kill()
-            watch.proc.wait()
+        watch.close()
     assert not any("Traceback" in line for line in watch.seen), "".join(watch.seen)
