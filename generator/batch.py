@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .atomic import atomic_write_bytes, remove_stale_temporaries, write_error
+from .atomic import atomic_write_bytes, remove_stale_temporaries
 from .copies import ProvinceCopy, plan_copies
 from .errors import InputError, RenderError
 from .i18n import N_, _, translate
@@ -616,9 +616,14 @@ def write_report(folder: Path, result: BatchResult) -> None:
     import json
 
     history = folder / REPORTS
-    if history.is_symlink():  # it would take the reports out of the folder
-        raise write_error(history, NotADirectoryError(errno.ENOTDIR, _("it is a link, not a folder")), folder=True)
-    for stale in history.glob(".*.tmp") if history.is_dir() else ():  # a run killed writing its report
+    unusable = None
+    if history.is_symlink() or (history.exists() and not history.is_dir()):  # a link would lead out of the folder
+        unusable = RenderError(_(
+            "cannot keep the report in {folder}: {reason}. Make {folder} a folder (rename or remove what has that "
+            "name); the copies and the manifest are up to date.", folder=history,
+            reason=_("it is a link, not a folder") if history.is_symlink() else _("it is a file, not a folder"),
+        ))
+    for stale in history.glob(".*.tmp") if history.is_dir() and not unusable else ():  # a run killed writing it
         with contextlib.suppress(OSError):
             stale.unlink()
     if not (result.written or result.archived or result.plan_changes):
@@ -635,15 +640,18 @@ def write_report(folder: Path, result: BatchResult) -> None:
     }
     as_json = (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode()
     as_text = report_text(result).encode()
-    stem = now.strftime("%Y-%m-%d_%H-%M-%S")
-    n = 1
-    while (history / f"{stem}.txt").exists() or (history / f"{stem}.json").exists():
-        n += 1
-        stem = now.strftime("%Y-%m-%d_%H-%M-%S") + f"-{n}"
-    atomic_write_bytes(history / f"{stem}.json", as_json)
-    atomic_write_bytes(history / f"{stem}.txt", as_text)
+    if not unusable:
+        stem = now.strftime("%Y-%m-%d_%H-%M-%S")
+        n = 1
+        while (history / f"{stem}.txt").exists() or (history / f"{stem}.json").exists():
+            n += 1
+            stem = now.strftime("%Y-%m-%d_%H-%M-%S") + f"-{n}"
+        atomic_write_bytes(history / f"{stem}.json", as_json)
+        atomic_write_bytes(history / f"{stem}.txt", as_text)
     atomic_write_bytes(folder / "report.json", as_json)
     atomic_write_bytes(folder / "report.txt", as_text)
+    if unusable:
+        raise unusable
 
 
 

@@ -295,6 +295,29 @@ def test_a_run_with_no_change_keeps_the_report_of_the_last_change(copy_of):
     assert data["plan_changes_text"] == ["Cụm 2: 13/9/2022–23/9/2022 -> 15/9/2022–25/9/2022"]
 
 
+@pytest.mark.parametrize("what", ["file", "link"])
+def test_reports_that_is_not_a_folder_is_a_write_problem(copy_of, tmp_path, what):
+    yaml, folder = copy_of
+    shutil.rmtree(folder / "reports")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    if what == "file":
+        (folder / "reports").write_text("", encoding="utf-8")
+    else:
+        (folder / "reports").symlink_to(elsewhere)
+    (yaml.parent / "ke-hoach.csv").write_text(MOVED_PLAN, encoding="utf-8")
+    result = _run("batch", str(yaml), "--per-province", "--jobs", "1", "--out", str(folder))
+    assert result.exit_code == 1, result.output
+    assert f"Error: cannot keep the report in {folder / 'reports'}: it is a {what}, not a folder. Make" in result.output
+    assert "the copies and the manifest are up to date" in result.output
+    assert not list(elsewhere.iterdir())
+    _assert_manifest_is_the_disk(folder)
+    assert "Cụm 2: 13/9/2022–23/9/2022 -> 15/9/2022–25/9/2022" in (folder / "report.txt").read_text(encoding="utf-8")
+    (folder / "reports").unlink()
+    again = _run("batch", str(yaml), "--per-province", "--jobs", "1", "--out", str(folder))
+    assert again.exit_code == 0 and "wrote 0, unchanged 8" in again.output
+
+
 def test_plan_changes_as_records():
     from generator.batch import plan_change_records
 
