@@ -34,7 +34,7 @@ class InputError(CongVanError):
     def format_message(self) -> str:
         if len(self.problems) == 1:
             return self.problems[0]
-        from .i18n import _
+        from generator.i18n import _
 
         if self.file:
             head = _("{count} problems in {file}:", count=len(self.problems), file=self.file)
@@ -90,7 +90,7 @@ def write_crash_log(exc: BaseException) -> Path | None:
     import tempfile
     import traceback
 
-    from . import __version__
+    from generator import __version__
 
     stamp = dt.datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
     text = (

@@ -319,7 +319,7 @@ def test_reports_that_is_not_a_folder_is_a_write_problem(copy_of, tmp_path, what
 
 
 def test_plan_changes_as_records():
-    from generator.batch import plan_change_records
+    from generator.batch.run import plan_change_records
 
     def snap(rows):
         return {code: {"name": name, "cluster": cluster, "start": start, "end": end}

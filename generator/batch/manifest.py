@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .atomic import atomic_write_bytes
-from .i18n import _
+from generator.atomic import atomic_write_bytes
+from generator.i18n import _
 
 __all__ = ["MANIFEST", "Entry", "Manifest", "digest", "file_digest"]
 
