@@ -17,7 +17,9 @@ written.
 with SIGKILL at one write, so the tests can interrupt a batch at a chosen point:
 ``<stage>`` is ``tmp`` (the temporary file is written, not yet renamed) or ``done``
 (just after the rename); ``<which>`` is the 1-based count of writes in this process
-(``done:3``) or a file name (``tmp:manifest.json``). Unset, it does nothing.
+(``done:3``) or a file name (``tmp:manifest.json``). ``raise:<which>`` instead raises an
+unexpected error (a ``RuntimeError``) at that write, as a bug would, for the tests of
+what the command line does then. Unset, it does nothing.
 """
 
 from __future__ import annotations
@@ -128,9 +130,11 @@ def _test_kill(stage: str, path: Path) -> None:
     if not hook:
         return
     want_stage, _sep, which = hook.partition(":")
-    if want_stage != stage:
+    if want_stage != stage and not (want_stage == "raise" and stage == "tmp"):
         return
     if which == path.name or (which.isdigit() and int(which) == _writes):
+        if want_stage == "raise":
+            raise RuntimeError(f"CONGVAN_TEST_KILL={hook}: an internal error made on purpose")
         import signal
 
         os.kill(os.getpid(), signal.SIGKILL)

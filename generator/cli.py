@@ -9,15 +9,17 @@ never shows a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
 from generator import __version__
-from generator.errors import CongVanError
+from generator.errors import CongVanError, InputError, Terminated
 from generator.i18n import LANGUAGES, N_, _, set_language, translate, use_catalogue_in_click
 
 FORMATS = ("pdf", "docx")
@@ -183,6 +185,64 @@ def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> No
     if value and not ctx.resilient_parsing:
         click.echo(_("{prog}, version {version}", prog="congvan", version=__version__))
         ctx.exit()
+class _Stopped(click.ClickException):
+    """Ctrl-C (SIGINT) or ``kill`` (SIGTERM) during a run: one line, exit 130 or 143."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(_("Stopped. What was made so far is kept; run the same command again to finish the work."))
+        self.exit_code = 128 + signum
+
+    def show(self, file: Any = None) -> None:
+        click.echo(self.format_message(), file=file, err=file is None)
+
+
+class _InternalError(click.ClickException):
+    """The last resort for an error that is congvan's fault: one line on the screen, the
+    traceback in a log file (:func:`generator.errors.write_crash_log`)."""
+
+    def __init__(self, exc: BaseException) -> None:
+        from generator.errors import write_crash_log
+
+        log = write_crash_log(exc)
+        if log is None:
+            message = _("an internal error ({error}); no log file could be written.", error=type(exc).__name__)
+        else:
+            message = _("an internal error; details in {log}. Please send that file to whoever looks "
+                        "after congvan.", log=log)
+        super().__init__(message)
+        self.exit_code = 1
+
+    def show(self, file: Any = None) -> None:
+        click.echo(_("Error: {message}", message=self.format_message()), file=file, err=file is None)
+
+
+@contextlib.contextmanager
+def _signals_stop() -> Iterator[None]:
+    """While a command runs, SIGTERM (``kill``) stops it as Ctrl-C (SIGINT) does, by raising
+    :class:`~generator.errors.Terminated` (a KeyboardInterrupt): the run keeps what it made.
+    A worker forked in the instant before it sets its own handlers (``batch._worker_signals``)
+    just exits."""
+    import os
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    owner = os.getpid()
+
+    def stop(signum: int, frame: object) -> None:
+        if os.getpid() != owner:  # a worker just forked, before it set its own handlers
+            raise SystemExit(128 + signum)
+        raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 class _Group(click.Group):
@@ -198,10 +258,19 @@ class _Group(click.Group):
         super().add_command(cmd, name)
 
     def invoke(self, ctx: click.Context) -> object:
+        import signal
+
         try:
-            return super().invoke(ctx)
+            with _signals_stop():
+                return super().invoke(ctx)
         except CongVanError as exc:
             raise _UserError(exc) from None
+        except KeyboardInterrupt as exc:
+            raise _Stopped(getattr(exc, "signum", signal.SIGINT)) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # a bug: one line on the screen, the traceback in a log file
+            raise _InternalError(exc) from None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -261,6 +330,20 @@ def render(dispatch: Path, formats: list[str], out_dir: Path, templates: Path | 
     _warn_of_placeholders(model, dispatch)  # last, as a reminder; an error above says only what is wrong
 
 
+def _batch_folder(dispatch: Path, out_dir: Path | None) -> Path:
+    """``--out``, else ``output/<the dispatch's name>``. A name that names no folder of its
+    own (``...yaml``, whose stem ``..`` would put the copies beside the sources) is refused."""
+    if out_dir is not None:
+        return out_dir
+    if not dispatch.stem.strip(". "):
+        raise InputError([_(
+            "{file}: a file named like this gives no name for the output folder (output/{stem} is not a folder "
+            "of its own). Rename the file (for example cong-van.yaml), or name the folder with --out.",
+            file=dispatch, stem=dispatch.stem,
+        )])
+    return Path("output") / dispatch.stem
+
+
 def _default_jobs() -> int:
     import os
 
@@ -297,7 +380,7 @@ def batch(dispatch: Path, per_province: bool, formats: list[str], jobs: int | No
     from generator.batch.run import run_batch
 
     model = _load(dispatch, templates, legacy_encoding)
-    folder = out_dir or Path("output") / dispatch.stem
+    folder = _batch_folder(dispatch, out_dir)
     result = _with_progress(lambda progress: run_batch(
         model, folder, formats=formats, jobs=jobs or _default_jobs(), dry_run=dry_run,
         progress=progress), len(model.plan.clusters) if model.plan else 0, model, quiet)
@@ -336,7 +419,7 @@ def print_(dispatch: Path, formats: list[str], index: bool, annex_only: bool, co
     from generator.batch.run import run_batch, run_print
 
     model = _load(dispatch, templates, legacy_encoding)
-    folder = out_dir or Path("output") / dispatch.stem
+    folder = _batch_folder(dispatch, out_dir)
     needed = ["pdf"] if annex_only else formats
     jobs = jobs or _default_jobs()
     result = _with_progress(lambda progress: run_batch(
@@ -377,7 +460,7 @@ def watch(dispatch: Path, formats: list[str], index: bool, jobs: int | None, out
     from generator.batch.run import run_batch, run_print, warm_up
     from generator.batch.watching import watch as watch_files
 
-    folder = out_dir or Path("output") / dispatch.stem
+    folder = _batch_folder(dispatch, out_dir)
     if folder.resolve() == dispatch.resolve().parent:
         raise click.UsageError(_("--out may not be the folder of {file}: watch would take its own outputs for "
                                  "your changes. Use a folder inside it, for example --out {example}.",
@@ -400,6 +483,10 @@ def watch(dispatch: Path, formats: list[str], index: bool, jobs: int | None, out
                 warm = True
         except CongVanError as exc:
             _UserError(exc).show()
+            click.echo(_("[{time}] not made: fix the file and save it again.", time=stamp()))
+            return
+        except Exception as exc:  # whatever a save holds, watch says so and keeps watching
+            _InternalError(exc).show()
             click.echo(_("[{time}] not made: fix the file and save it again.", time=stamp()))
             return
         click.echo(_("[{time}] up to date.", time=stamp()))

@@ -18,6 +18,13 @@ def _qr_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ["CONGVAN_QR_CACHE"] = str(tmp_path_factory.mktemp("qr"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _log_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The log of an internal error (generator.errors.write_crash_log) goes to a folder of
+    the tests' own, never to the user's cache."""
+    os.environ["CONGVAN_LOG_DIR"] = str(tmp_path_factory.mktemp("logs"))
+
+
 @pytest.fixture(autouse=True)
 def _english_messages(monkeypatch: pytest.MonkeyPatch):
     """Tests read messages in English unless they ask for Vietnamese (the users' default).

@@ -140,7 +140,10 @@ def test_a_schedule_change_remakes_exactly_that_clusters_copies(example_dir, bat
     assert {n for n, _ in result.written} == expected == {n for n, _ in dry.written}
     assert result.plan_changes == ["Cụm 5: 12/9/2022–30/9/2022 -> 14/9/2022–28/9/2022"]
     report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
-    assert report["plan_changes"] == result.plan_changes
+    assert report["plan_changes_text"] == result.plan_changes
+    assert report["plan_changes"] == [{
+        "cluster": "Cụm 5", "old": {"start": "2022-09-12", "end": "2022-09-30"},
+        "new": {"start": "2022-09-14", "end": "2022-09-28"}, "provinces_added": [], "provinces_removed": []}]
     assert {w["file"] for w in report["written"]} == expected
     assert all(w["why"] == "changed: content" for w in report["written"])
     assert len(report["unchanged"]) == 128 - len(expected)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.atomic import atomic_write_bytes
+from generator.i18n import _
 
 __all__ = ["MANIFEST", "Entry", "Manifest", "digest", "file_digest"]
 
@@ -81,20 +82,26 @@ class Manifest:
     outputs: dict[str, Entry] = field(default_factory=dict)
     #: Province code -> {name, cluster, start, end} as of the last run.
     plan: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: Why the folder's manifest.json was not used ("" when it was, or when there is none).
+    problem: str = field(default="", compare=False)
 
     @classmethod
     def load(cls, folder: Path) -> Manifest:
-        """The folder's manifest; an absent or unreadable one is empty (everything is remade)."""
+        """The folder's manifest. An absent one is empty; so is one that cannot be read
+        or understood (damaged, edited by hand, of another version), with ``problem``
+        saying why: everything is then made again, and the manifest written anew."""
+        path = folder / MANIFEST
         try:
-            data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-            if data.get("format") != FORMAT:
-                return cls()
-            return cls(
-                outputs={k: Entry(**v) for k, v in data["outputs"].items() if safe_name(k)},
-                plan=data.get("plan", {}),
-            )
-        except (OSError, ValueError, KeyError, TypeError):
+            raw = path.read_bytes()
+        except FileNotFoundError:
             return cls()
+        except OSError as exc:
+            return cls(problem=_("{file} cannot be read ({reason})", file=path, reason=exc.strerror or exc))
+        try:
+            data = json.loads(raw.decode("utf-8"))
+            return cls(outputs=_outputs(data), plan=_plan(data))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return cls(problem=_("{file} is damaged or of another version of congvan", file=path))
 
     def save(self, folder: Path) -> None:
         data = {
@@ -104,3 +111,40 @@ class Manifest:
         }
         text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         atomic_write_bytes(folder / MANIFEST, text.encode())
+
+
+def _outputs(data: Any) -> dict[str, Entry]:
+    """The entries of a manifest read from JSON, each checked for its shape: any part not as
+    :meth:`Manifest.save` writes it raises ``ValueError`` (a name that could leave the folder
+    is left out, see :func:`safe_name`)."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("outputs"), dict):
+        raise ValueError("not a manifest")
+    outputs = {}
+    for name, entry in data["outputs"].items():
+        if not isinstance(entry, dict) or set(entry) - {"inputs", "sha256", "about"}:
+            raise ValueError(name)
+        inputs, sha, about = entry["inputs"], entry["sha256"], entry.get("about", {})
+        if not (_strings(inputs) and isinstance(sha, str) and isinstance(about, dict)):
+            raise ValueError(name)
+        if safe_name(name):
+            outputs[name] = Entry(dict(inputs), sha, dict(about))
+    return outputs
+
+
+def _plan(data: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The plan snapshot of a manifest read from JSON, checked as :func:`_outputs` does."""
+    import datetime as dt
+
+    plan = data.get("plan", {})
+    if not isinstance(plan, dict):
+        raise ValueError("plan")
+    for code, province in plan.items():
+        if not _strings(province) or {"name", "cluster", "start", "end"} - set(province):
+            raise ValueError(code)
+        dt.date.fromisoformat(province["start"])
+        dt.date.fromisoformat(province["end"])
+    return plan
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())

@@ -11,7 +11,9 @@ forks workers that inherit it, so no worker pays for it again.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
 import gc
 import importlib.metadata
 import os
@@ -73,8 +75,12 @@ class BatchResult:
     unchanged: list[str] = field(default_factory=list)
     archived: list[str] = field(default_factory=list)
     plan_changes: list[str] = field(default_factory=list)
+    #: The same changes as records, one per cluster, for report.json (:func:`plan_change_records`).
+    plan_change_records: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
     dry_run: bool = False
+    #: What the clerk should know about the run (a damaged manifest.json), shown first.
+    notes: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         message = (
@@ -194,6 +200,40 @@ def plan_changes(old: dict[str, dict[str, str]], new: dict[str, dict[str, str]])
     return lines
 
 
+def plan_change_records(old: dict[str, dict[str, str]], new: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+    """The schedule's changes between two runs as data (report.json): one record per
+    cluster whose dates or provinces changed, with its old and new dates (``None`` for a
+    cluster new or gone) and the provinces added to it and taken from it. A province
+    moved from one cluster to another is taken from the first and added to the second."""
+    if not old:
+        return []
+
+    def clusters(snapshot: dict[str, dict[str, str]]) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for code, v in snapshot.items():
+            c = out.setdefault(v["cluster"], {"dates": {"start": v["start"], "end": v["end"]}, "provinces": {}})
+            c["provinces"][code] = v["name"]
+        return out
+
+    before, after = clusters(old), clusters(new)
+    records = []
+    for name in sorted(set(before) | set(after), key=_natural):
+        was, now = before.get(name), after.get(name)
+        was_in = was["provinces"] if was else {}
+        now_in = now["provinces"] if now else {}
+        added, removed = sorted(set(now_in) - set(was_in)), sorted(set(was_in) - set(now_in))
+        if was and now and was["dates"] == now["dates"] and not added and not removed:
+            continue
+        records.append({
+            "cluster": name,
+            "old": was["dates"] if was else None,
+            "new": now["dates"] if now else None,
+            "provinces_added": [{"code": c, "name": now_in[c]} for c in added],
+            "provinces_removed": [{"code": c, "name": was_in[c]} for c in removed],
+        })
+    return records
+
+
 def _natural(name: str) -> tuple[Any, ...]:
     return tuple(int(p) if p.isdigit() else p for p in name.replace(" ", "\0").split("\0"))
 
@@ -246,8 +286,11 @@ def _run_batch(
     planned = plan_outputs(dispatch, formats)
     copies = [o.copy for _, outputs in planned for o in outputs[:1] if o.copy is not None]
     result = BatchResult(dry_run=dry_run)
+    if manifest.problem:
+        result.notes.append(_manifest_note(manifest.problem))
     snapshot = _plan_snapshot(copies)
     result.plan_changes = plan_changes(manifest.plan, snapshot)
+    result.plan_change_records = plan_change_records(manifest.plan, snapshot)
     todo: list[tuple[DispatchView, list[Output]]] = []
     for view, outputs in planned:
         for o in outputs:
@@ -258,7 +301,11 @@ def _run_batch(
         if stale:
             todo.append((view, stale))
     names = {o.name for _, outputs in planned for o in outputs}
-    gone = sorted(n for n in manifest.outputs if n not in names and not n.startswith(PRINT_DIR + "/"))
+    # Archived: the files of a province taken out of the plan, in any format; never the
+    # outputs of a format this run did not ask for (`print --annex-only` makes PDFs only).
+    stems = {os.path.splitext(n)[0] for n in names}
+    gone = sorted(n for n in manifest.outputs
+                  if os.path.splitext(n)[0] not in stems and not n.startswith(PRINT_DIR + "/"))
     result.written = [(o.name, o.reason) for _, outs in todo for o in outs]
     result.archived = [n for n in gone if (folder / n).exists()]
     if dry_run:
@@ -274,29 +321,41 @@ def _run_batch(
     when = issue_datetime(dispatch)
     done: dict[str, str] = {}
     rendered = False
+    not_archived: RenderError | None = None
+    making = _render_all(todo, folder, author, when, jobs, progress, dispatch.templates_dir)
     try:
-        templates = dispatch.templates_dir
-        for name, sha in _render_all(todo, folder, author, when, jobs, progress, templates):
+        for name, sha in making:
             done[name] = sha
         rendered = True
     finally:
+        making.close()  # stops the workers (Ctrl-C, an error) before the manifest is written
         for _, outputs in planned:
             for o in outputs:
                 if o.name in done:
                     manifest.outputs[o.name] = Entry(o.inputs, done[o.name], _about(o))
         for name in gone:
-            _archive(folder, name)
+            try:
+                _archive(folder, name)
+            except RenderError as exc:  # the file stays where it is, and so does its entry
+                not_archived = not_archived or exc
+                continue
             manifest.outputs.pop(name, None)
-        if len(done) == sum(len(outs) for _, outs in todo):
+        if len(done) == sum(len(outs) for _, outs in todo) and not not_archived:
             manifest.plan = snapshot
         try:
             manifest.save(folder)
         except RenderError:
             if rendered:
                 raise  # else the first error (say, the disk is full at a copy) is the one to show
+    if not_archived:
+        raise not_archived
     result.seconds = time.perf_counter() - started
     write_report(folder, result)
     return result
+
+
+def _manifest_note(problem: str) -> str:
+    return _("{problem}: every file is made again, and the manifest written anew.", problem=problem)
 
 
 def _about(o: Output) -> dict[str, Any]:
@@ -306,17 +365,31 @@ def _about(o: Output) -> dict[str, Any]:
 
 
 def _archive(folder: Path, name: str) -> None:
-    """Move a removed province's old copy to ``archive/``, never over an earlier one."""
+    """Move a removed province's old copy to ``archive/``, never over an earlier one.
+
+    ``archive`` must be a folder of the output folder's own: a file of that name, or a
+    link (which would take the copy out of the folder), is a :class:`RenderError`, and
+    the copy stays where it is.
+    """
     source = folder / name
     if not source.exists():
         return
     target_dir = folder / ARCHIVE
-    target_dir.mkdir(exist_ok=True)
-    target = target_dir / name
-    if target.exists():
-        stem, suffix = os.path.splitext(name)
-        target = target_dir / f"{stem}.{file_digest(source)[:8]}{suffix}"
-    shutil.move(str(source), str(target))
+    try:
+        if target_dir.is_symlink():
+            raise NotADirectoryError(errno.ENOTDIR, _("it is a link, not a folder"))
+        target_dir.mkdir(exist_ok=True)
+        target = target_dir / name
+        if target.exists() or target.is_symlink():
+            stem, suffix = os.path.splitext(name)
+            target = target_dir / f"{stem}.{file_digest(source)[:8]}{suffix}"
+        shutil.move(str(source), str(target))
+    except OSError as exc:
+        raise RenderError(_(
+            "cannot move {file} to {folder}: {reason}. Make {folder} a folder (rename or remove what has "
+            "that name) and run again; the copies are up to date, {file} stays where it is.",
+            file=source, folder=target_dir, reason=exc.strerror or exc,
+        )) from None
 
 
 # --- rendering, in this process or in forked workers ----------------------------------
@@ -456,22 +529,63 @@ def _context() -> Any:
     return multiprocessing.get_context(method)
 
 
-def _pool(context: Any, processes: int) -> Any:
-    """A pool of ``processes`` workers; spawned workers are handed :data:`_WORK` and the
-    message language, which forked ones inherit."""
-    if context.get_start_method() == "fork":
-        return context.Pool(processes)
-    from generator.i18n import language
+_STOPS = ("SIGINT", "SIGTERM")
 
-    return context.Pool(processes, initializer=_adopt, initargs=(dict(_WORK), language()))
+
+def _pool(context: Any, processes: int) -> Any:
+    """A pool of ``processes`` workers that stop quietly on Ctrl-C and ``kill``
+    (:func:`_worker_signals`); spawned workers are also handed :data:`_WORK` and the
+    message language, which forked ones inherit (:func:`_adopt`).
+
+    SIGINT and SIGTERM are held while the workers are started, and so in each worker until
+    it has set its handlers: a signal arriving during a fork would otherwise reach the
+    parent inside the fork's own callbacks, which drop the exception (the run would go
+    on), or a worker before it is ready."""
+    import signal
+
+    if context.get_start_method() == "fork":
+        initializer, initargs = _worker_signals, ()
+    else:
+        from generator.i18n import language
+
+        initializer, initargs = _adopt, (dict(_WORK), language())
+    if not hasattr(signal, "pthread_sigmask"):  # Windows
+        return context.Pool(processes, initializer=initializer, initargs=initargs)
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {getattr(signal, name) for name in _STOPS})
+    try:
+        return context.Pool(processes, initializer=initializer, initargs=initargs)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _adopt(work: dict[str, Any], lang: str) -> None:
-    """In a spawned worker: take the parent's work and language."""
+    """In a spawned worker: stop as forked ones do, and take the parent's work and language."""
     from generator.i18n import set_language
 
+    _worker_signals()
     set_language(lang)
     _WORK.update(work)
+
+
+def _worker_signals() -> None:
+    """Run first in every worker: Ctrl-C (which a terminal sends to the workers too) is
+    the parent's to handle, and SIGTERM, with which the parent stops its workers (or
+    ``kill`` stops the whole group), ends a worker quietly. The next run finishes what a
+    stopped one left.
+
+    SIGTERM ends the worker by :class:`SystemExit`, not at once: an idle worker waits for
+    its next task holding the pool's queue lock, which the exception releases on its way
+    out; a worker killed with it held would leave the parent waiting for it for ever."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_stop)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+def _worker_stop(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _render_one(index: int, only: str | None = None) -> list[tuple[str, str]]:
@@ -511,9 +625,10 @@ def report_text(result: BatchResult, detail: str = "all") -> str:
     (a first run: about 130 lines otherwise); "summary" is the last line alone (``--quiet``).
     A dry run lists what it would write, however many: that is what it is asked for.
     """
+    notes = [_("Note: {message}", message=note) for note in result.notes]
     if detail == "summary":
-        return result.summary() + "\n"
-    lines = [_("Schedule changes:")] + [f"  {c}" for c in result.plan_changes or [_("none")]]
+        return "\n".join([*notes, result.summary()]) + "\n"
+    lines = notes + [_("Schedule changes:")] + [f"  {c}" for c in result.plan_changes or [_("none")]]
     if (detail == "changes" and not result.dry_run and result.written
             and all(why == "new" for _n, why in result.written)):
         lines += [_("New files, written: {count} (listed in report.txt)", count=len(result.written))]
@@ -535,19 +650,54 @@ def _why(reason: str) -> str:
     return translate(reason)
 
 
+#: The folder of a batch folder that keeps the report of every run that changed something.
+REPORTS = "reports"
+
+
 def write_report(folder: Path, result: BatchResult) -> None:
-    """The change report of the run, as ``report.json`` and ``report.txt`` in ``folder``."""
+    """The change report of the run, as ``report.json`` and ``report.txt`` in ``folder``,
+    and as ``reports/<date>_<time>.json`` and ``.txt``, which keep the reports of earlier
+    runs. A run that changed nothing writes no report: ``report.txt`` stays the report of
+    the last change."""
     import json
 
+    history = folder / REPORTS
+    unusable = None
+    if history.is_symlink() or (history.exists() and not history.is_dir()):  # a link would lead out of the folder
+        unusable = RenderError(_(
+            "cannot keep the report in {folder}: {reason}. Make {folder} a folder (rename or remove what has that "
+            "name); the copies and the manifest are up to date.", folder=history,
+            reason=_("it is a link, not a folder") if history.is_symlink() else _("it is a file, not a folder"),
+        ))
+    for stale in history.glob(".*.tmp") if history.is_dir() and not unusable else ():  # a run killed writing it
+        with contextlib.suppress(OSError):
+            stale.unlink()
+    if not (result.written or result.archived or result.plan_changes):
+        return
+    now = dt.datetime.now()
     data = {
-        "plan_changes": result.plan_changes,
+        "time": now.isoformat(timespec="seconds"),
+        "plan_changes": result.plan_change_records,
+        "plan_changes_text": result.plan_changes,
         "written": [{"file": n, "why": why} for n, why in result.written],
         "unchanged": result.unchanged,
         "archived": result.archived,
         "seconds": round(result.seconds, 2),
     }
-    atomic_write_bytes(folder / "report.json", (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode())
-    atomic_write_bytes(folder / "report.txt", report_text(result).encode())
+    as_json = (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode()
+    as_text = report_text(result).encode()
+    if not unusable:
+        stem = now.strftime("%Y-%m-%d_%H-%M-%S")
+        n = 1
+        while (history / f"{stem}.txt").exists() or (history / f"{stem}.json").exists():
+            n += 1
+            stem = now.strftime("%Y-%m-%d_%H-%M-%S") + f"-{n}"
+        atomic_write_bytes(history / f"{stem}.json", as_json)
+        atomic_write_bytes(history / f"{stem}.txt", as_text)
+    atomic_write_bytes(folder / "report.json", as_json)
+    atomic_write_bytes(folder / "report.txt", as_text)
+    if unusable:
+        raise unusable
 
 
 

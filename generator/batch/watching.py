@@ -32,8 +32,8 @@ Fingerprint = dict[str, tuple[int, int]]
 
 def fingerprint(dispatch: Path, *, leave_out: tuple[Path, ...] = ()) -> Fingerprint:
     """Modification time and size of the dispatch and of the files around it."""
-    top = dispatch.resolve().parent
-    skipped = {p.resolve() for p in leave_out}
+    top = _resolve(dispatch).parent
+    skipped = {_resolve(p) for p in leave_out}
     seen: Fingerprint = {}
     for path in _files(top, skipped, MAX_DEPTH):
         try:
@@ -43,7 +43,7 @@ def fingerprint(dispatch: Path, *, leave_out: tuple[Path, ...] = ()) -> Fingerpr
         seen[str(path)] = (stat.st_mtime_ns, stat.st_size)
         if len(seen) >= MAX_FILES:
             break
-    with_dispatch = dispatch.resolve()
+    with_dispatch = _resolve(dispatch)
     if str(with_dispatch) not in seen:
         try:
             stat = with_dispatch.stat()
@@ -51,6 +51,15 @@ def fingerprint(dispatch: Path, *, leave_out: tuple[Path, ...] = ()) -> Fingerpr
         except OSError:
             seen[str(with_dispatch)] = (-1, -1)
     return seen
+
+
+def _resolve(path: Path) -> Path:
+    """``path`` made absolute, its links followed where they lead somewhere (a loop, which
+    :meth:`Path.resolve` refuses, is left as it stands)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
 
 
 def _files(folder: Path, skipped: set[Path], depth: int) -> Iterator[Path]:
@@ -62,11 +71,14 @@ def _files(folder: Path, skipped: set[Path], depth: int) -> Iterator[Path]:
         if entry.name.startswith((".", "~$")) or entry.name.endswith((".tmp", "~")):
             continue  # hidden, editors' and Office's lock and temporary files
         path = Path(entry.path)
-        if entry.is_dir(follow_symlinks=False):
-            if depth > 0 and path.resolve() not in skipped:
-                yield from _files(path, skipped, depth - 1)
-        elif entry.is_file():
-            yield path
+        try:  # a link to nowhere or to itself (a loop) is no file to watch, and no reason to stop
+            if entry.is_dir(follow_symlinks=False):
+                if depth > 0 and path.resolve() not in skipped:
+                    yield from _files(path, skipped, depth - 1)
+            elif entry.is_file():
+                yield path
+        except (OSError, RuntimeError):
+            continue
 
 
 def watch(
