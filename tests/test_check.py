@@ -238,10 +238,10 @@ def test_docx_landscape_dispatch_fails_orientation(second):
         s.orientation = 1
         s.page_width, s.page_height = s.page_height, s.page_width
 
-    # Without its urgency mark: the KHẨN frame is a bordered one-cell table (issue 10 §5),
-    # which the checker counts as a table, and a page with a table may be landscape.
-    plain = second.model_copy(update={"marks": second.marks.model_copy(update={"urgency": None})})
-    report = check_bytes(_docx_edit(docx_bytes(plain), edit), "x.docx")
+    # The second dispatch is KHẨN: its frame is a bordered one-cell table, which is no
+    # table of data (a page with one may be landscape), and must not count as one.
+    assert second.marks.urgency
+    report = check_bytes(_docx_edit(docx_bytes(second), edit), "x.docx")
     assert report.verdict("page.orientation") == FAIL
     assert report.verdict("page.size") == PASS
 

@@ -604,13 +604,20 @@ def _page_field(story: Any, reader: _Reader) -> dict[str, Any] | None:
 
 
 def _data_table(tbl: Any) -> bool:
-    """A table of data (ruled, or of three rows or more), not a borderless layout grid."""
-    if len(tbl.findall(q("tr"))) >= 3:
+    """A table of data (ruled, or of three rows or more), not a borderless layout grid nor
+    a one-cell frame (the urgency mark's box). Only the table's own rows and borders count:
+    a frame nested in a layout grid does not make the grid a data table."""
+    rows = tbl.findall(q("tr"))
+    if len(rows) >= 3:
         return True
-    for tag in ("tblBorders", "tcBorders"):
-        for borders in tbl.iter(q(tag)):
-            if any(b.get(q("val")) not in (None, "nil", "none") for b in borders):
-                return True
+    cells = [tc for tr in rows for tc in tr.findall(q("tc"))]
+    if len(cells) <= 1:
+        return False
+    own = [tbl.find(f"{q('tblPr')}/{q('tblBorders')}")]
+    own += [tc.find(f"{q('tcPr')}/{q('tcBorders')}") for tc in cells]
+    for borders in own:
+        if borders is not None and any(b.get(q("val")) not in (None, "nil", "none") for b in borders):
+            return True
     return False
 
 
