@@ -532,7 +532,8 @@ def _context() -> Any:
 _STOPS = ("SIGINT", "SIGTERM")
 
 
-def _pool(context: Any, processes: int) -> Any:
+@contextlib.contextmanager
+def _pool(context: Any, processes: int) -> Iterator[Any]:
     """A pool of ``processes`` workers that stop quietly on Ctrl-C and ``kill``
     (:func:`_worker_signals`); spawned workers are also handed :data:`_WORK` and the
     message language, which forked ones inherit (:func:`_adopt`).
@@ -540,7 +541,12 @@ def _pool(context: Any, processes: int) -> Any:
     SIGINT and SIGTERM are held while the workers are started, and so in each worker until
     it has set its handlers: a signal arriving during a fork would otherwise reach the
     parent inside the fork's own callbacks, which drop the exception (the run would go
-    on), or a worker before it is ready."""
+    on), or a worker before it is ready.
+
+    When the work is done the workers are told to finish and are waited for (``close``,
+    ``join``); only a run that stops on an error or a signal terminates them. (Terminating
+    idle workers with SIGTERM at every normal end raced with spawned workers waiting on
+    the task queue's lock: a test run hung in ``Pool.terminate``.)"""
     import signal
 
     if context.get_start_method() == "fork":
@@ -550,12 +556,20 @@ def _pool(context: Any, processes: int) -> Any:
 
         initializer, initargs = _adopt, (dict(_WORK), language())
     if not hasattr(signal, "pthread_sigmask"):  # Windows
-        return context.Pool(processes, initializer=initializer, initargs=initargs)
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, {getattr(signal, name) for name in _STOPS})
+        pool = context.Pool(processes, initializer=initializer, initargs=initargs)
+    else:
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {getattr(signal, name) for name in _STOPS})
+        try:
+            pool = context.Pool(processes, initializer=initializer, initargs=initargs)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
     try:
-        return context.Pool(processes, initializer=initializer, initargs=initargs)
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        yield pool
+    except BaseException:
+        pool.terminate()
+        raise
+    pool.close()
+    pool.join()
 
 
 def _adopt(work: dict[str, Any], lang: str) -> None:
