@@ -152,7 +152,7 @@ def test_any_anchor_or_merge_key_is_refused_with_its_line(project, snippet):
 def test_the_legacy_walk_visits_a_shared_node_once():
     """Without the bound, 2**40 paths to the same list: the walk never ends."""
     code = (
-        "from generator import legacy\n"
+        "from generator.input import legacy\n"
         "node = ['Céng hoµ x· héi chñ nghÜa ViÖt Nam']\n"
         "for _ in range(40):\n"
         "    node = [node, node]\n"
