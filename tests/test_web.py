@@ -166,6 +166,85 @@ def test_an_edit_keeps_the_comments_and_the_order_of_fields(client, folder):
     assert model.recipients == ["Trung ương Đoàn Thanh niên Cộng sản Hồ Chí Minh", "Bộ Giáo dục và Đào tạo"]
 
 
+def _form_keys() -> set[str]:
+    """The model's field names the editor's form (and its plan grid) lets the clerk edit."""
+    from generator.web.forms import SECTIONS, ListOf
+
+    keys: set[str] = set()
+
+    def walk(specs):
+        for spec in specs:
+            keys.update(p for p in spec.key.split(".") if p)
+            if isinstance(spec, ListOf):
+                walk(spec.fields)
+
+    for section in SECTIONS:
+        walk(section.fields)
+    return keys
+
+
+def test_every_field_of_the_model_is_in_the_form():
+    import typing
+
+    from pydantic import BaseModel
+
+    from generator.input.model import Dispatch, Plan
+
+    def fields(model, seen):
+        out = set()
+        for name, field in model.model_fields.items():
+            out.add((model.__name__, name))
+            stack = [field.annotation]
+            while stack:
+                t = stack.pop()
+                if isinstance(t, type) and issubclass(t, BaseModel) and t not in seen:
+                    seen.add(t)
+                    out |= fields(t, seen)
+                stack += list(typing.get_args(t))
+        return out
+
+    # the plan is the grid; the date is one date field (day, month) and the year;
+    # templates is a folder of the clerk's IT person, not a field of the page
+    elsewhere = {("Annex", "plan"), ("IssueDate", "month"), ("IssueDate", "day"), ("Dispatch", "templates")}
+    missing = {f"{m}.{n}" for m, n in fields(Dispatch, {Dispatch, Plan}) - elsewhere if n not in _form_keys()}
+    assert not missing
+
+
+def test_the_new_fields_of_the_model_are_edited_and_the_annex_heading_is_not_typed(client, folder):
+    csrf, fields = _open(client)
+    page = client.get(EDIT).text
+    # the annex heading is a tick, not a text: congvan numbers the annexes
+    assert 'type="checkbox" id="f-annexes.0.heading"' in page
+    assert "annexes.0.heading" not in fields  # the example's attached plan is not an annex
+    fields["agency.parent"] = "Ủy ban nhân dân tỉnh Bắc Ninh"
+    fields["agency.parent_lines.0"] = "Ủy ban nhân dân"
+    fields["agency.parent_lines.1"] = "tỉnh Bắc Ninh"
+    fields["annexes.0.heading"] = "1"
+    fields["annexes.1.heading"] = "1"
+    fields["annexes.1.title"] = "Danh sách các đơn vị"
+    fields["annexes.1.lines.0"] = "1. Sở Thông tin và Truyền thông các tỉnh."
+    fields["annexes.1.lines.1"] = "2. Các doanh nghiệp viễn thông."
+    saved = _post(client, "/save", csrf, fields)
+    assert saved.status_code == 200 and saved.json()["ok"], saved.text
+    from generator import load_dispatch
+    from generator.input.model import annex_headings
+
+    model = load_dispatch(folder / "vd" / "cong-van.yaml")
+    assert model.agency.parent_lines == ["Ủy ban nhân dân", "tỉnh Bắc Ninh"]
+    assert model.annexes[1].lines == ["1. Sở Thông tin và Truyền thông các tỉnh.", "2. Các doanh nghiệp viễn thông."]
+    assert annex_headings(model.annexes) == ["Phụ lục I", "Phụ lục II"]
+    text = (folder / "vd" / "cong-van.yaml").read_text(encoding="utf-8")
+    assert "Phụ lục I" not in text and text.count("heading: Phụ lục") == 2
+    # shown again as the clerk left them
+    again = dict(form_fields(client.get(EDIT).text))
+    assert again["agency.parent_lines.1"] == "tỉnh Bắc Ninh" and again["annexes.1.heading"] == "1"
+    assert again["annexes.1.lines.0"] == "1. Sở Thông tin và Truyền thông các tỉnh."
+    # unticked: an attached plan again
+    del again["annexes.0.heading"]
+    assert _post(client, "/save", csrf, again).json()["ok"]
+    assert annex_headings(load_dispatch(folder / "vd" / "cong-van.yaml").annexes) == [None, "Phụ lục"]
+
+
 def test_a_second_save_of_a_file_changed_since_it_was_opened_is_refused(client, folder):
     csrf, first = _open(client)
     _csrf, second = _open(client)

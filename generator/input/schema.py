@@ -115,9 +115,15 @@ def input_schema() -> dict[str, Any]:
                               min_items=1, examples=[["Bộ Thông tin", "và Truyền thông"]]),
         "parent": _text("Cơ quan chủ quản, in hoa, không đậm, phía trên tên cơ quan.",
                         examples=["UBND tỉnh Bắc Ninh"]),
-    }, ["name"])
+        "parent_lines": _list(_text("Một dòng của tên cơ quan chủ quản."),
+                              "Cách ngắt tên cơ quan chủ quản thành các dòng, mỗi mục một dòng; phải đúng "
+                              "các chữ của parent. Mặc định: congvan tự ngắt giữa các từ, không ngắt trong "
+                              "một địa danh.", min_items=1,
+                              examples=[["Ủy ban nhân dân", "tỉnh Bắc Ninh"]]),
+    }, ["name"], dependentRequired={"parent_lines": ["parent"]})
     directive = _object("Một nhiệm vụ được đánh số (1., 2., …).", {
-        "text": _text("Nội dung nhiệm vụ. Viết {deadline} ở chỗ in hạn chót.",
+        "text": _text("Nội dung nhiệm vụ. Viết {deadline} ở chỗ in hạn chót, {annex:1} ở chỗ in tên "
+                              "phụ lục thứ nhất (Phụ lục, Phụ lục I…).",
                       examples=["Các đơn vị gửi dự toán về Sở Tài chính trước ngày {deadline}."]),
         "items": _list(_text("Một ý nhỏ."), "Các ý nhỏ, được đánh a), b), c), d), đ), e)… theo thứ tự."),
         "deadline": _date("Hạn chót, dạng NĂM-THÁNG-NGÀY; được in ở chỗ {deadline} trong nội dung (như "
@@ -204,14 +210,22 @@ def input_schema() -> dict[str, Any]:
         "examples": [{"file": "ke-hoach.csv"}],
     }
     annex = _object("Một phụ lục hoặc kế hoạch kèm theo, trên các trang riêng có số trang riêng.", {
-        "heading": _text("'Phụ lục', 'Phụ lục I', …; bỏ trống với kế hoạch kèm theo (KẾ HOẠCH …).",
-                         examples=["Phụ lục I"]),
+        "heading": _text("Viết 'Phụ lục' nếu là phụ lục: congvan tự đánh số (một phụ lục in là 'Phụ lục', "
+                         "từ hai phụ lục in là 'Phụ lục I', 'Phụ lục II', … theo thứ tự; ở chỗ khác viết "
+                         "{annex:2} để in tên của phụ lục thứ hai). Bỏ trống với kế hoạch kèm theo "
+                         "(KẾ HOẠCH …).", examples=["Phụ lục"])
+        | {"pattern": "^" + _ci("phụ lục") + r"(\s+([IVXLCivxlc]+|[0-9]+))?$"},
         "title": _text("Tên phụ lục; được in hoa. Có thể viết {province_count}.",
                        examples=["Kế hoạch tổ chức tập huấn tại {province_count} địa phương"]),
         "attributes": _list(_object("Một dòng '- Nhãn: nội dung' của phụ lục.", {
             "label": _text("Nhãn.", examples=["Thời gian"]),
             "text": _text("Nội dung.", examples=["Tháng 9/2022."]),
         }, ["label", "text"]), "Các dòng '- Nhãn: nội dung' (Thời gian, Đối tượng, Nội dung, Hình thức, …)."),
+        "lines": _list(_text("Một dòng, in đúng như viết."),
+                       "Các dòng chữ không có nhãn, in đúng như viết, sau các dòng '- Nhãn: nội dung' (một "
+                       "danh sách, một phụ lục chỉ có chữ).",
+                       examples=[["1. Sở Thông tin và Truyền thông các tỉnh, thành phố.",
+                                  "2. Các doanh nghiệp viễn thông."]]),
         "plan": plan,
     }, ["title"])
     per_province = _object("Khi gửi mỗi tỉnh một bản (congvan batch --per-province): ai nhận, và đoạn riêng "

@@ -23,7 +23,8 @@ __all__ = ["SECTIONS", "Field", "ListOf", "apply_form", "form_nodes", "nested"]
 @dataclass(frozen=True)
 class Field:
     """One input: ``key`` (relative path), its label, and its kind: text, area (a long
-    text), int, date, select, bool, or issue_date (the dispatch's day, month and year)."""
+    text), int, date, select, bool, issue_date (the dispatch's day, month and year), or
+    annex_heading (a tick: an annex, whose heading congvan computes, or an attached plan)."""
 
     key: str
     label: str
@@ -61,6 +62,8 @@ SECTIONS: tuple[Section, ...] = (
     Section("header_more", N_("More options"), (
         ListOf("agency.header_lines", N_("The agency's name broken into lines (optional)"), N_("Header line"),
                (Field("", ""),)),
+        ListOf("agency.parent_lines", N_("The governing agency's name broken into lines (optional)"),
+               N_("Governing agency line"), (Field("", ""),)),
         Field("type_name", N_("Type of document"), help=N_("Leave empty for 'Công văn'.")),
         Field("marks.urgency", N_("Urgency"), "select", ("KHẨN", "THƯỢNG KHẨN", "HỎA TỐC")),
         Field("marks.secrecy", N_("Secrecy"), "select", ("MẬT", "TỐI MẬT", "TUYỆT MẬT")),
@@ -80,7 +83,7 @@ SECTIONS: tuple[Section, ...] = (
     Section("body", N_("Body"), (
         ListOf("body.opening", N_("Opening paragraphs"), N_("Opening paragraph"), (Field("", "", "area"),)),
         ListOf("body.directives", N_("Numbered directives"), N_("Directive"), (
-            Field("text", N_("text"), "area", required=True),
+            Field("text", N_("content"), "area", required=True),
             ListOf("items", N_("Sub-items"), N_("sub-item"), (Field("", "", "area"),)),
             Field("deadline", N_("deadline"), "date"),
         )),
@@ -121,11 +124,14 @@ SECTIONS: tuple[Section, ...] = (
     )),
     Section("annexes", N_("Annexes"), (
         ListOf("annexes", N_("Annexes"), N_("Annex"), (
-            Field("heading", N_("heading (Phụ lục I, …; empty for a plan)")),
+            Field("heading", N_("an annex (Phụ lục), numbered by congvan"), "annex_heading",
+                  help=N_("One annex is headed 'Phụ lục', two or more 'Phụ lục I', 'Phụ lục II', … in "
+                          "order. Untick for an attached plan (KẾ HOẠCH …).")),
             Field("title", N_("title"), "area", required=True),
             ListOf("attributes", N_("Attributes"), N_("attribute"), (
-                Field("label", N_("label"), required=True), Field("text", N_("text"), "area", required=True),
+                Field("label", N_("label"), required=True), Field("text", N_("content"), "area", required=True),
             )),
+            ListOf("lines", N_("Lines without labels"), N_("line"), (Field("", "", "area"),)),
         )),
     )),
 )
@@ -167,9 +173,11 @@ def _get(tree: Any, path: str) -> Any:
 
 def _show(value: Any, kind: str) -> Any:
     if value is None:
-        return "" if kind != "bool" else False
+        return "" if kind not in ("bool", "annex_heading") else False
     if kind == "bool":
         return bool(value)
+    if kind == "annex_heading":
+        return True
     if kind == "date" and isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
@@ -319,6 +327,9 @@ def _scalar(spec: Field, raw: Any, old: Any, name: str) -> Any:
         if raw not in (None, "", "0", "false"):
             return True
         return False if isinstance(old, bool) else None  # unticked: written only if the file had it
+    if spec.kind == "annex_heading":
+        # ticked: an annex, its number computed from its place (Phụ lục, or Phụ lục I, II, …)
+        return (old if old == "Phụ lục" else "Phụ lục") if raw not in (None, "", "0", "false") else None
     text = _text(raw)
     if not text:
         return None
