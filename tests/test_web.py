@@ -245,6 +245,68 @@ def test_the_new_fields_of_the_model_are_edited_and_the_annex_heading_is_not_typ
     assert annex_headings(load_dispatch(folder / "vd" / "cong-van.yaml").annexes) == [None, "Phụ lục"]
 
 
+@pytest.fixture(scope="module")
+def example_docx() -> bytes:
+    from generator import load_dispatch
+    from generator.render.docx import docx_bytes
+
+    return docx_bytes(load_dispatch(EXAMPLE))
+
+
+def test_importing_a_word_file_opens_the_new_dispatch_in_the_editor_with_the_report(client, folder, example_docx,
+                                                                                     monkeypatch, tmp_path_factory):
+    from generator import load_dispatch
+    from generator.i18n import set_language
+
+    monkeypatch.setenv("CONGVAN_LANG", "vi")  # the clerk's default
+    set_language(None)
+
+    (folder / "cong-van-cu.yaml").write_text("agency: {name: giữ nguyên}\n", encoding="utf-8")  # never overwritten
+    csrf = csrf_of(client.get("/").text)
+    page = client.post("/import", data={"csrf": csrf}, files={"file": ("Công văn cũ.docx", example_docx)})
+    assert page.status_code == 200 and "/edit?f=cong-van-cu-2.yaml" in str(page.url), page.text
+    assert (folder / "cong-van-cu.yaml").read_text(encoding="utf-8") == "agency: {name: giữ nguyên}\n"
+    model = load_dispatch(folder / "cong-van-cu-2.yaml")
+    assert model.subject == load_dispatch(EXAMPLE).subject
+    assert model.plan is not None and model.plan.province_count == 63
+    assert [p.name for p in folder.glob("cong-van-cu-2-ke-hoach*.csv")] == ["cong-van-cu-2-ke-hoach.csv"]
+    # the report, in Vietnamese: recognised / guessed / left over
+    assert "Đã nhập từ Công văn cũ.docx" in page.text
+    assert "Đã nhận ra (" in page.text and "Đoán: hãy kiểm tra (" in page.text and "Còn sót:" in page.text
+    from markupsafe import escape
+
+    from generator.importer import import_text
+
+    source = tmp_path_factory.mktemp("word") / "cong-van-cu-2.docx"
+    source.write_bytes(example_docx)
+    result = import_text(source, folder / "cong-van-cu-2.yaml").result
+    assert result.recognised
+    for line in result.recognised + result.guessed + result.left_over + result.warnings:
+        assert f"<li>{escape(line)}</li>" in page.text
+    fields = dict(form_fields(page.text))
+    assert fields["agency.name"] == "Bộ Thông tin và Truyền thông"
+
+
+@pytest.mark.parametrize(("name", "data", "why"), [
+    ("cong-van.odt", b"PK\x03\x04...", "cannot be uploaded here"),
+    ("cong-van.docx", b"%PDF-1.7 not a docx", "not a real DOCX file"),
+    ("cong-van.pdf", b"PK\x03\x04 not a pdf", "not a real PDF file"),
+    ("cong-van.doc", b"<html>a web page saved as .doc</html>", "not a real DOC file"),
+])
+def test_an_import_of_another_kind_of_file_is_refused_and_writes_nothing(client, folder, name, data, why):
+    before = sorted(p.name for p in folder.iterdir())
+    page = client.post("/import", data={"csrf": csrf_of(client.get("/").text)}, files={"file": (name, data)})
+    assert page.status_code == 422 and why in page.text
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+
+def test_an_import_without_the_csrf_token_is_refused(client, folder, example_docx):
+    before = sorted(p.name for p in folder.iterdir())
+    page = client.post("/import", files={"file": ("cong-van.docx", example_docx)})
+    assert page.status_code == 403
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+
 def test_a_second_save_of_a_file_changed_since_it_was_opened_is_refused(client, folder):
     csrf, first = _open(client)
     _csrf, second = _open(client)

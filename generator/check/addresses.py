@@ -96,5 +96,5 @@ def _docx_addresses(data: bytes) -> list[tuple[str, str]]:
                     r'<Relationship\b[^>]*Type="[^"]*/hyperlink"[^>]*Target="([^"]+)"', rels)]
             elif name.startswith("word/media/") and name.lower().endswith((".png", ".jpg", ".jpeg", ".gif", ".bmp")):
                 with Image.open(io.BytesIO(package.read(name))) as image:
-                    out += [(_("QR code"), text) for text in _decode(image)]
+                    out += [(_("QR code in the document"), text) for text in _decode(image)]
     return out

@@ -101,7 +101,7 @@ class Guard:
                     message = await receive()
                     body += message.get("body", b"")
                     more = message.get("more_body", False)
-                    if len(body) > files.UPLOAD_LIMIT * 2:
+                    if len(body) > files.IMPORT_LIMIT + files.UPLOAD_LIMIT:
                         await PlainTextResponse(_("Refused: the request is too large."),
                                                 status_code=413)(scope, receive, send)
                         return
@@ -143,6 +143,8 @@ class State:
     sessions: Sessions
     jobs: dict[str, Job] = field(default_factory=dict)
     jobs_count: int = 0
+    #: The reports of the last imports, by a random key the editor's address carries.
+    imports: dict[str, Any] = field(default_factory=dict)
     work: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="congvan-serve-")))
 
 
@@ -175,10 +177,10 @@ async def home(request: Request) -> Response:
                  example=_example() is not None)
 
 
-def _page(request: Request, name: str, **context: Any) -> Response:
+def _page(request: Request, name: str, *, status: int = 200, **context: Any) -> Response:
     session = _session(request)
     context.update(csrf=session.csrf if session else "", user=session.user if session else None)
-    return request.app.state.templates.TemplateResponse(request, name, context)
+    return request.app.state.templates.TemplateResponse(request, name, context, status_code=status)
 
 
 def _example() -> Path | None:
@@ -228,9 +230,66 @@ async def new(request: Request) -> Response:
     return RedirectResponse("/edit?" + urlencode({"f": rel}), status_code=303)
 
 
+#: Import reports kept for the editor to show (the oldest dropped first).
+KEPT_IMPORTS = 20
+
+
+def _free_import_name(state: State, name: str) -> Path:
+    """A new dispatch name for an import: neither the YAML, nor its folder, nor the plan
+    files the importer names after it (``<name>-ke-hoach*.csv``) exist yet."""
+    path = _new_name(state, name)
+    n = 2
+    while any(state.folder.glob(f"{path.stem}-ke-hoach*.csv")):
+        path = _new_name(state, f"{name}-{n}")
+        n += 1
+    return path
+
+
+async def import_word(request: Request) -> Response:
+    """"Import a Word file": the DOCX, DOC or PDF through ``congvan import`` into a new
+    dispatch of the folder (nothing overwritten), then the editor with the import's report."""
+    import secrets
+
+    from starlette.concurrency import run_in_threadpool
+
+    from generator.importer import import_text
+
+    state = _state(request)
+    async with request.form(max_part_size=files.UPLOAD_LIMIT) as form:
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str) or not upload.filename:
+            return _page(request, "message.html.j2", title=_("Cannot import"),
+                         message=_("Choose a Word file (DOCX or DOC) or a PDF to import."), f=None)
+        data = await upload.read(files.IMPORT_LIMIT + 1)
+        name = Path(upload.filename).name
+    try:
+        files.check_upload(name, data, files.IMPORT_KINDS, files.IMPORT_LIMIT)
+        target = _free_import_name(state, Path(name).stem)
+        with tempfile.TemporaryDirectory(prefix="congvan-import-", dir=state.work) as tmp:
+            source = Path(tmp) / (f"{target.stem}{Path(name).suffix.lower()}")
+            source.write_bytes(data)
+            try:
+                made = await run_in_threadpool(import_text, source, target)
+            except InputError as exc:
+                raise InputError([p.replace(str(source), name) for p in exc.problems]) from None
+    except CongVanError as exc:
+        return _page(request, "message.html.j2", title=_("Cannot import"), message=exc.format_message(), f=None,
+                     status=422)
+    for csv_name, content in made.csvs.items():
+        files.write_atomic(target.parent / csv_name, content.encode("utf-8"))
+    files.write_atomic(target, made.yaml.encode("utf-8"))
+    key = secrets.token_urlsafe(12)
+    state.imports[key] = (name, made.result)
+    while len(state.imports) > KEPT_IMPORTS:
+        del state.imports[next(iter(state.imports))]
+    rel = target.resolve().relative_to(state.folder.resolve()).as_posix()
+    return RedirectResponse("/edit?" + urlencode({"f": rel, "imported": key}), status_code=303)
+
+
 async def edit(request: Request) -> Response:
     state = _state(request)
     path = _dispatch_path(request, request.query_params.get("f"))
+    imported = state.imports.get(request.query_params.get("imported") or "")
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
     problem = ""
     try:
@@ -254,7 +313,7 @@ async def edit(request: Request) -> Response:
         request, "edit.html.j2", f=rel, sections=forms.form_nodes(tree), grid=grid, plan_file=plan_file,
         columns=files.GRID_COLUMNS, column_labels=files.GRID_LABELS, problem=problem, exists=path.is_file(),
         opened=files.opened_stamp(path, _plan_path(path, tree)), provinces=_province_names(tree),
-        prefix_choices=forms.PREFIXES,
+        prefix_choices=forms.PREFIXES, imported=imported,
     )
 
 
@@ -752,6 +811,7 @@ def create_app(folder: str | Path, *, token: str | None = None, accounts: dict[s
     routes = [
         Route("/", home),
         Route("/new", new, methods=["POST"]),
+        Route("/import", import_word, methods=["POST"]),
         Route("/edit", edit),
         Route("/preview", preview, methods=["POST"]),
         Route("/save", save, methods=["POST"]),

@@ -166,18 +166,26 @@ def grid_bytes(rows: list[dict[str, str]], suffix: str = ".csv") -> bytes:
 
 
 UPLOAD_LIMIT = 2_000_000
-UPLOAD_KINDS = {".csv": None, ".xlsx": b"PK\x03\x04", ".png": b"\x89PNG\r\n\x1a\n"}
+#: Bytes of a Word or PDF file to import (a dispatch with its scanned images); the importer
+#: then applies ``congvan check``'s bounds on the parts inside it.
+IMPORT_LIMIT = 20_000_000
+#: What each kind of upload starts with: ZIP for XLSX and DOCX, the OLE2 compound file of
+#: Word 97–2003 for DOC, %PDF- for PDF.
+UPLOAD_KINDS = {".csv": None, ".xlsx": b"PK\x03\x04", ".png": b"\x89PNG\r\n\x1a\n", ".docx": b"PK\x03\x04",
+                ".doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".pdf": b"%PDF-"}
+#: The files "Import a Word file" takes.
+IMPORT_KINDS = (".docx", ".doc", ".pdf")
 
 
-def check_upload(name: str, data: bytes, allowed: tuple[str, ...]) -> str:
-    """The upload's suffix, once its size and type are known good."""
+def check_upload(name: str, data: bytes, allowed: tuple[str, ...], limit: int = UPLOAD_LIMIT) -> str:
+    """The upload's suffix, once its size (at most ``limit`` bytes) and type are known good."""
     suffix = Path(name or "").suffix.lower()
     if suffix not in allowed:
         raise InputError([f"{Path(name).name}: " + _("a file of this kind cannot be uploaded here; use {kinds}.",
                                                     kinds=", ".join(allowed))])
-    if len(data) > UPLOAD_LIMIT:
+    if len(data) > limit:
         raise InputError([f"{Path(name).name}: " + _("the file is larger than {limit} MB.",
-                                                    limit=UPLOAD_LIMIT // 1_000_000)])
+                                                    limit=limit // 1_000_000)])
     magic = UPLOAD_KINDS.get(suffix)
     if magic and not data.startswith(magic):
         raise InputError([f"{Path(name).name}: " + _("the file is not a real {kind} file.", kind=suffix[1:].upper())])
