@@ -429,6 +429,34 @@ def test_home_lists_the_dispatches_and_makes_new_ones(client, folder):
     assert blank.status_code == 200 and 'name="agency.name"' in blank.text
 
 
+def test_new_from_the_example_uses_the_example_the_package_ships(client, folder, tmp_path_factory, monkeypatch):
+    """An installed wheel has no examples/ folder beside the package: the button takes the
+    example from generator/_data (resources.EXAMPLE_DIR), as ``congvan init`` does."""
+    import shutil as sh
+
+    from generator import load_dispatch, resources
+
+    shipped = tmp_path_factory.mktemp("site-packages") / "examples" / "to-cong-nghe-so-2022"
+    sh.copytree(EXAMPLE.parent, shipped)
+    text = (shipped / "cong-van.yaml").read_text(encoding="utf-8")
+    (shipped / "cong-van.yaml").write_text(text.replace("place: Hà Nội", "place: Đà Nẵng"), encoding="utf-8")
+    monkeypatch.setattr(resources, "EXAMPLE_DIR", shipped)
+    home = client.get("/").text
+    assert 'value="example"' in home
+    page = client.post("/new", data={"csrf": csrf_of(home), "kind": "example"})
+    assert page.status_code == 200 and page.url.params["f"] == "cong-van-mau/cong-van.yaml"
+    made = folder / "cong-van-mau"
+    assert sorted(p.name for p in made.iterdir()) == ["cong-van.yaml", "congvan.schema.json", "ke-hoach.csv"]
+    model = load_dispatch(made / "cong-van.yaml")
+    assert model.place == "Đà Nẵng"
+    assert model.model_copy(update={"place": "Hà Nội"}) == load_dispatch(EXAMPLE)
+    # a second one never overwrites the first
+    client.post("/new", data={"csrf": csrf_of(home), "kind": "example"})
+    assert (folder / "cong-van-mau-2" / "cong-van.yaml").is_file()
+    monkeypatch.setattr(resources, "EXAMPLE_DIR", tmp_path_factory.mktemp("no-example"))
+    assert 'value="example"' not in client.get("/").text
+
+
 def _png(width: int = 240, height: int = 120) -> bytes:
     import io
 

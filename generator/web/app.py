@@ -12,7 +12,6 @@ import io
 import json
 import os
 import re
-import shutil
 import tempfile
 import threading
 import time
@@ -184,7 +183,12 @@ def _page(request: Request, name: str, *, status: int = 200, **context: Any) -> 
 
 
 def _example() -> Path | None:
-    example = HERE.parents[1] / "examples" / "to-cong-nghe-so-2022" / "cong-van.yaml"
+    """The example the package ships (``congvan init`` starts from it), in a source
+    checkout and in an installed wheel alike."""
+    from generator import resources
+    from generator.starter import YAML_NAME
+
+    example = resources.EXAMPLE_DIR / YAML_NAME
     return example if example.is_file() else None
 
 
@@ -205,11 +209,12 @@ async def new(request: Request) -> Response:
     form = await request.form()
     kind = str(form.get("kind") or "blank")
     if kind == "example" and _example() is not None:
-        source = _example()
-        assert source is not None
+        from generator.starter import YAML_NAME, write_starter
+
+        # a folder of its own, as ``congvan init`` makes: the YAML, its plan and the schema
         target_dir = state.folder / _new_name(state, str(form.get("name") or "cong-van-mau")).stem
-        shutil.copytree(source.parent, target_dir)
-        target = target_dir / source.name
+        write_starter(target_dir)
+        target = target_dir / YAML_NAME
     elif kind == "duplicate":
         source = _dispatch_path(request, str(form.get("f") or ""))
         target = _new_name(state, source.stem + "-ban-sao")
