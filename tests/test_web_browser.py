@@ -38,7 +38,7 @@ QUICK = 60_000  # ms: a preview or a save
 def served(tmp_path_factory):
     """``congvan serve`` on a folder holding a copy of the example per test; its URL."""
     folder = tmp_path_factory.mktemp("served")
-    for name in ("vd", "cum5", "ngay", "hai", "an-toan"):
+    for name in ("vd", "cum5", "ngay", "hai", "an-toan", "moi"):
         shutil.copytree(EXAMPLE.parent, folder / name)
     env = {**os.environ, "CONGVAN_LANG": "vi"}
     proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", str(folder), "--no-browser", "--port", "0"],
@@ -281,6 +281,60 @@ def test_no_token_403_and_a_forged_post_without_csrf_is_refused(served, browser)
     forged = ctx.request.post(_base(url) + "save", form={"f": "an-toan/cong-van.yaml", "subject": "giả mạo"})
     assert forged.status == 403
     assert (folder / "an-toan" / "cong-van.yaml").read_bytes() == before
+    ctx.close()
+
+
+# the model's newer fields ---------------------------------------------------------------
+
+def test_a_second_annex_with_plain_lines_and_the_parent_broken_into_lines(served, browser):
+    from generator import load_dispatch
+    from generator.input.model import annex_headings
+
+    folder, url = served
+    ctx, page = _context(browser, url)
+    _editor(page, url, "moi/cong-van.yaml")
+    page.locator("details.more summary").click()
+    page.get_by_label("Cơ quan chủ quản", exact=True).fill("Ủy ban nhân dân tỉnh Bắc Ninh")
+    for i, line in enumerate(("Ủy ban nhân dân", "tỉnh Bắc Ninh"), start=1):
+        page.get_by_role("button", name="Thêm: Dòng cơ quan chủ quản", exact=True).click()
+        page.get_by_label(f"Dòng cơ quan chủ quản {i}", exact=True).fill(line)
+    page.get_by_role("button", name="Thêm: Phụ lục", exact=True).click()
+    # the heading is a tick: congvan numbers the annexes, nobody types "Phụ lục II"
+    page.get_by_label("Phụ lục 2 – là phụ lục (congvan tự đánh số)", exact=True).check()
+    page.get_by_label("Phụ lục 2 – tên", exact=True).fill("Danh sách các đơn vị")
+    page.locator("fieldset.list[data-key=lines]", has=page.get_by_text("Phụ lục 2 – Các dòng không có nhãn",
+                                                                       exact=True)).get_by_role("button", name="Thêm: dòng").click()
+    page.get_by_label("Phụ lục 2, dòng 1", exact=True).fill("1. Sở Thông tin và Truyền thông các tỉnh.")
+    sync_api.expect(page.locator("#stale")).to_be_hidden(timeout=QUICK)
+    _save(page)
+    model = load_dispatch(folder / "moi" / "cong-van.yaml")
+    assert model.agency.parent_lines == ["Ủy ban nhân dân", "tỉnh Bắc Ninh"]
+    assert model.annexes[1].lines == ["1. Sở Thông tin và Truyền thông các tỉnh."]
+    assert annex_headings(model.annexes) == [None, "Phụ lục"]
+    ctx.close()
+
+
+# import (issue 14 §1) -------------------------------------------------------------------
+
+def test_importing_a_word_file_from_the_home_page_opens_it_with_the_report(served, browser, tmp_path):
+    from generator import load_dispatch
+    from generator.render.docx import docx_bytes
+
+    folder, url = served
+    word = tmp_path / "Công văn năm ngoái.docx"
+    word.write_bytes(docx_bytes(load_dispatch(EXAMPLE)))
+    ctx, page = _context(browser, url)
+    page.get_by_label("Nhập từ tệp Word (DOCX, DOC hoặc PDF)").set_input_files(str(word))
+    page.get_by_role("button", name="Nhập", exact=True).click()
+    page.wait_for_url(re.compile(r"/edit\?f=cong-van-nam-ngoai\.yaml"))
+    report = page.locator(".import-report")
+    sync_api.expect(report).to_contain_text("Đã nhập từ Công văn năm ngoái.docx")
+    sync_api.expect(report).to_contain_text("Đã nhận ra")
+    sync_api.expect(report).to_contain_text("Còn sót")
+    assert page.get_by_label("Cơ quan ban hành", exact=True).input_value() == "Bộ Thông tin và Truyền thông"
+    page.wait_for_selector("#pages img.page", timeout=QUICK)
+    _shot(page, "web-import.png")
+    assert load_dispatch(folder / "cong-van-nam-ngoai.yaml").subject == load_dispatch(EXAMPLE).subject
     ctx.close()
 
 

@@ -50,6 +50,18 @@
         lab.textContent = head && own ? `${head} – ${own}` : head || own;
       }
     });
+    // a list inside an item (an annex's lines, a directive's sub-items) is named after its item
+    form.querySelectorAll("fieldset.list > legend[data-label]").forEach((legend) => {
+      const chain = [];
+      for (let el = legend.parentElement.parentElement; el && el !== form; el = el.parentElement) {
+        if (el.classList.contains("item")) {
+          chain.unshift(`${el.closest("fieldset.list").dataset.itemLabel} ${indexIn(el, ".item") + 1}`);
+        }
+      }
+      const head = chain.join(", ");
+      const own = legend.dataset.label;
+      legend.textContent = head && own ? `${head} – ${own}` : head || own;
+    });
   }
 
   form.addEventListener("click", (ev) => {
