@@ -12,8 +12,8 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 
-from generator.i18n import _
 from generator.check.doc import CheckReadError, Document, HRule, Line, Numbering, Section
+from generator.i18n import _
 
 __all__ = ["read_pdf"]
 

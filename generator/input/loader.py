@@ -18,12 +18,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from generator.batch import copies
-from generator.render import fonts
-from generator.input import legacy
-from generator.input import schedule
 from generator.errors import InputError
 from generator.i18n import N_, _, os_reason, translate
+from generator.input import legacy, schedule
 from generator.input.model import Dispatch
+from generator.render import fonts
 
 __all__ = ["load_dispatch", "parse_dispatch"]
 

@@ -17,11 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.render import fonts
-from generator.render import measures
-from generator.render import qr
 from generator.input.model import ANNEX_REF, PLACEHOLDER, Annex, Dispatch, Plan, annex_headings
 from generator.input.provinces import place_tones
+from generator.render import fonts, measures, qr
 from generator.vietnamese import (
     document_number,
     full_date,
