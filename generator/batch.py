@@ -30,6 +30,7 @@ from .i18n import N_, _, translate
 from .locking import folder_lock
 from .manifest import MANIFEST, Entry, Manifest, digest, file_digest
 from .model import Dispatch
+from .recipients import RecipientCopy, RecipientList, list_changes
 from .view import DispatchView, build_view
 
 __all__ = ["BatchResult", "Output", "PrintResult", "plan_outputs", "report_text", "run_batch", "run_print"]
@@ -55,7 +56,7 @@ class Output:
 
     name: str
     fmt: str
-    copy: ProvinceCopy | None
+    copy: ProvinceCopy | RecipientCopy | None
     inputs: dict[str, str]
     #: Why it must be made now ("" when it is up to date).
     reason: str = ""
@@ -75,6 +76,8 @@ class BatchResult:
     plan_changes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     dry_run: bool = False
+    #: The list the copies came from (``--per-recipient``); None for a per-province batch.
+    list_file: str | None = None
 
     def summary(self) -> str:
         message = (
@@ -129,12 +132,35 @@ def _template_files(fmt: str, templates: Path | None) -> dict[str, Path]:
     return files
 
 
-def plan_outputs(dispatch: Dispatch, formats: Iterable[str]) -> list[tuple[DispatchView, list[Output]]]:
+@dataclass(frozen=True)
+class _LazyView:
+    """A copy's view, built where it is rendered: a batch of thousands of copies keeps
+    only their hashes, never all their views at once (memory stays flat)."""
+
+    dispatch: Dispatch
+    copy: RecipientCopy
+
+    def build(self) -> DispatchView:
+        return build_view(self.dispatch, self.copy, annexes=False)
+
+
+def _view_of(view: DispatchView | _LazyView) -> DispatchView:
+    return view.build() if isinstance(view, _LazyView) else view
+
+
+def plan_outputs(
+    dispatch: Dispatch, formats: Iterable[str], recipients: RecipientList | None = None,
+) -> list[tuple[DispatchView, list[Output]]]:
     """Every file of the batch, with the view it prints and the hashes of its inputs.
 
     Copies share one annex file (``phu-luc.pdf``) unless each shades its own row in
     the plan table; then each copy carries its annex. So a schedule change remakes
     the shared annex and the copies whose own dates changed, not all 63.
+
+    With ``recipients`` (a list read by :mod:`generator.recipients`), one copy per row of
+    it instead, sharing the annexes (if the dispatch has any); each copy's view is then
+    built again where it is rendered (a :class:`_LazyView`), so that thousands of views are
+    never held at once.
     """
     from .docx_render import issue_datetime
 
@@ -145,12 +171,22 @@ def plan_outputs(dispatch: Dispatch, formats: Iterable[str]) -> list[tuple[Dispa
     own_annex = dispatch.per_province.highlight
     work: list[tuple[DispatchView, list[Output]]] = []
 
-    def add(view: DispatchView, stem: str, copy: ProvinceCopy | None) -> None:
+    def add(view: DispatchView, stem: str, copy: ProvinceCopy | RecipientCopy | None,
+            lazy: _LazyView | None = None) -> None:
         content = digest({"view": view, "author": dispatch.agency.name, "when": when,
                           "annexes_only": copy is None})
-        work.append((view, [Output(f"{stem}.{fmt}", fmt, copy, {"content": content, **shared[fmt]})
-                            for fmt in formats]))
+        work.append((lazy or view, [Output(f"{stem}.{fmt}", fmt, copy, {"content": content, **shared[fmt]})
+                                    for fmt in formats]))
 
+    if recipients is not None:
+        if dispatch.annexes:
+            from .view import _in_tone_style
+
+            add(_in_tone_style(build_view(dispatch), dispatch.per_province.tones), ANNEX_STEM, None)
+        for row in recipients.copies:
+            lazy = _LazyView(dispatch, row)
+            add(lazy.build(), row.stem, row, lazy)
+        return work
     copies = plan_copies(dispatch)
     if not own_annex:
         add(build_view(dispatch, copies[0]), ANNEX_STEM, None)
@@ -240,14 +276,20 @@ def _run_batch(
     jobs: int = 1,
     dry_run: bool = False,
     progress: Callable[[int], Any] | None = None,
+    recipients: RecipientList | None = None,
 ) -> BatchResult:
     started = time.perf_counter()
     manifest = Manifest.load(folder)
-    planned = plan_outputs(dispatch, formats)
-    copies = [o.copy for _, outputs in planned for o in outputs[:1] if o.copy is not None]
+    planned = plan_outputs(dispatch, formats, recipients)
     result = BatchResult(dry_run=dry_run)
-    snapshot = _plan_snapshot(copies)
-    result.plan_changes = plan_changes(manifest.plan, snapshot)
+    if recipients is not None:
+        rows = recipients.snapshot
+        result.list_file = recipients.file.name
+        result.plan_changes = list_changes(manifest.rows, rows)
+    else:
+        copies = [o.copy for _, outputs in planned for o in outputs[:1] if isinstance(o.copy, ProvinceCopy)]
+        snapshot = _plan_snapshot(copies)
+        result.plan_changes = plan_changes(manifest.plan, snapshot)
     todo: list[tuple[DispatchView, list[Output]]] = []
     for view, outputs in planned:
         for o in outputs:
@@ -288,7 +330,10 @@ def _run_batch(
             _archive(folder, name)
             manifest.outputs.pop(name, None)
         if len(done) == sum(len(outs) for _, outs in todo):
-            manifest.plan = snapshot
+            if recipients is not None:
+                manifest.rows = rows
+            else:
+                manifest.plan = snapshot
         try:
             manifest.save(folder)
         except RenderError:
@@ -302,6 +347,8 @@ def _run_batch(
 def _about(o: Output) -> dict[str, Any]:
     if o.copy is None:
         return {"annexes": True}
+    if isinstance(o.copy, RecipientCopy):
+        return {"row": o.copy.row}
     return {"province": o.copy.province.code, "name": o.copy.province.name, "cluster": o.copy.cluster_name}
 
 
@@ -406,7 +453,7 @@ def _freeze() -> None:
     gc.freeze()
 
 
-def warm_up(dispatch: Dispatch, formats: Iterable[str]) -> None:
+def warm_up(dispatch: Dispatch, formats: Iterable[str], recipients: RecipientList | None = None) -> None:
     """Load and warm this process's renderers with one copy, writing nothing.
 
     For a process that stays up (``congvan watch``): workers forked from it later start
@@ -415,8 +462,9 @@ def warm_up(dispatch: Dispatch, formats: Iterable[str]) -> None:
     """
     formats = set(formats)
     _load_renderers(formats, dispatch.templates_dir)
-    planned = plan_outputs(dispatch, sorted(formats))
+    planned = plan_outputs(dispatch, sorted(formats), recipients)
     view, outputs = next(((v, outs) for v, outs in planned if not outs[0].annexes_only), planned[0])
+    view = _view_of(view)
     from .docx_render import issue_datetime
 
     for o in outputs:
@@ -445,6 +493,7 @@ def _render_one(index: int, only: str | None = None) -> list[tuple[str, str]]:
     import hashlib
 
     view, outputs = _WORK["todo"][index]
+    view = _view_of(view)
     done = []
     for o in outputs:
         if only is not None and o.fmt != only:
@@ -470,7 +519,8 @@ def _output_bytes(view: DispatchView, o: Output, *, author: str, when: dt.dateti
 
 def report_text(result: BatchResult) -> str:
     """The change report as a clerk reads it."""
-    lines = [_("Schedule changes:")] + [f"  {c}" for c in result.plan_changes or [_("none")]]
+    heading = _("Changes in {file}:", file=result.list_file) if result.list_file else _("Schedule changes:")
+    lines = [heading] + [f"  {c}" for c in result.plan_changes or [_("none")]]
     if result.written:
         lines += [_("Written:")] + [f"  {n} ({_why(why)})" for n, why in result.written]
     else:
@@ -493,6 +543,7 @@ def write_report(folder: Path, result: BatchResult) -> None:
     import json
 
     data = {
+        **({"list": result.list_file} if result.list_file else {}),
         "plan_changes": result.plan_changes,
         "written": [{"file": n, "why": why} for n, why in result.written],
         "unchanged": result.unchanged,
@@ -509,6 +560,8 @@ def write_report(folder: Path, result: BatchResult) -> None:
 
 PRINT_DIR = "print"
 PRINT_STEM = "in-tat-ca"
+#: Copies in one print file: a printer queue takes a few hundred copies at a time, not thousands.
+VOLUME_SIZE = 200
 
 
 @dataclass
@@ -523,7 +576,8 @@ class PrintResult:
 
 def run_print(
     dispatch: Dispatch, folder: Path, *, formats: list[str], index: bool = False,
-    annex_copies: int | None = None, jobs: int = 1,
+    annex_copies: int | None = None, jobs: int = 1, recipients: RecipientList | None = None,
+    volume_size: int = VOLUME_SIZE,
 ) -> PrintResult:
     """Build the print-ready files of a batch already brought up to date in ``folder``.
 
@@ -534,29 +588,51 @@ def run_print(
     ``print/phu-luc-x<N>.pdf`` is the annex alone, N times. A print file is made again only
     when a file in it, or an option, changed (recorded in the manifest like the copies).
     With ``jobs`` above 1, the PDF and the DOCX are made at the same time in two processes.
+
+    With ``recipients``, the copies are the list's rows. More copies than ``volume_size``
+    are split into volumes, ``print/in-tat-ca-tap-01.pdf``, ``…-tap-02.pdf``, each of
+    ``volume_size`` copies, duplex-safe on its own and made again only when a copy in
+    it changed; print files of an earlier run that are no longer made are removed.
     """
     with folder_lock(folder):
-        return _run_print(dispatch, folder, formats=formats, index=index, annex_copies=annex_copies, jobs=jobs)
+        return _run_print(dispatch, folder, formats=formats, index=index, annex_copies=annex_copies, jobs=jobs,
+                          recipients=recipients, volume_size=volume_size)
+
+
+def volume_names(count: int, fmt: str, volume_size: int = VOLUME_SIZE) -> list[str]:
+    """The print files of ``count`` copies: one, or a volume per ``volume_size`` copies."""
+    volumes = max(1, -(-count // volume_size))
+    if volumes == 1:
+        return [f"{PRINT_DIR}/{PRINT_STEM}.{fmt}"]
+    width = max(2, len(str(volumes)))
+    return [f"{PRINT_DIR}/{PRINT_STEM}-tap-{k:0{width}d}.{fmt}" for k in range(1, volumes + 1)]
 
 
 def _run_print(
     dispatch: Dispatch, folder: Path, *, formats: list[str], index: bool, annex_copies: int | None,
-    jobs: int = 1,
+    jobs: int = 1, recipients: RecipientList | None = None, volume_size: int = VOLUME_SIZE,
 ) -> PrintResult:
     manifest = Manifest.load(folder)
-    own_annex = dispatch.per_province.highlight
-    copies = plan_copies(dispatch)
+    own_annex = dispatch.per_province.highlight and recipients is None
+    copies: list[ProvinceCopy] | list[RecipientCopy] = recipients.copies if recipients else plan_copies(dispatch)
     result = PrintResult()
     files: list[tuple[str, list[tuple[str, str]], dict[str, Any]]] = []
     if annex_copies is not None:
-        if own_annex or not dispatch.plan:
+        if own_annex or not (dispatch.plan if recipients is None else dispatch.annexes):
             raise InputError([_("--annex-only needs the copies to share one annex (per_province.highlight: false).")])
         files.append((f"{PRINT_DIR}/{ANNEX_STEM}-x{annex_copies}.pdf",
                      [("Phụ lục", f"{ANNEX_STEM}.pdf")], {"annex_copies": annex_copies}))
     else:
         for fmt in formats:
             parts = [(c.recipient, f"{c.stem}.{fmt}") for c in copies]
-            files.append((f"{PRINT_DIR}/{PRINT_STEM}.{fmt}", parts, {"index": index and fmt == "pdf"}))
+            names = volume_names(len(parts), fmt, volume_size)
+            for k, name in enumerate(names):
+                files.append((name, parts[k * volume_size:(k + 1) * volume_size], {"index": index and fmt == "pdf"}))
+            # print files of an earlier run that this one does not make (fewer or more volumes)
+            for old in [n for n in manifest.outputs if _print_file_of(n, fmt) and n not in names]:
+                (folder / old).unlink(missing_ok=True)
+                del manifest.outputs[old]
+    remove_stale_temporaries(folder, {name for name, _parts, _options in files})  # a killed run's (we hold the lock)
     software = digest({n: _version(n) for n in ("congvan", "pikepdf", "python-docx", "weasyprint")})
     todo: list[tuple[str, list[tuple[str, str]], dict[str, Any], dict[str, str], str]] = []
     for name, parts, options in files:
@@ -564,7 +640,9 @@ def _run_print(
         missing = [f for (_, f), e in zip(parts, entries, strict=True) if e is None or not (folder / f).is_file()]
         if missing:
             raise InputError([f"{folder}: " + _("{file} is missing: run `congvan batch --per-province` first.",
-                                                 file=missing[0])])
+                                                 file=missing[0])] if recipients is None else [
+                f"{folder}: " + _("{file} is missing: run `congvan batch --per-recipient {list}` first.",
+                                  file=missing[0], list=recipients.file.name)])
         inputs = {"files": digest([(f, e.sha256) for (_, f), e in zip(parts, entries, strict=True)]),  # type: ignore[union-attr]
                   "options": digest(options), "software": software}
         entry = manifest.outputs.get(name)
@@ -573,9 +651,21 @@ def _run_print(
             result.unchanged.append(name)
             continue
         todo.append((name, parts, options, inputs, reason))
+    import hashlib
+
+    if len(files) > len(formats):  # volumes: each written as soon as it is made, one at a time a worker
+        try:
+            for k, sha in _write_volumes(folder, [(name, parts, options) for name, parts, options, _i, _r in todo],
+                                         title=dispatch.subject, jobs=jobs):
+                name, _parts, _options, inputs, reason = todo[k]
+                manifest.outputs[name] = Entry(inputs, sha, {"print": True})
+                result.written.append((name, reason))
+        finally:
+            result.written.sort(key=lambda w: w[0])
+            manifest.save(folder)
+        return result
     made = _make_print_files(folder, [(name, parts, options) for name, parts, options, _i, _r in todo],
                              title=dispatch.subject, jobs=jobs)
-    import hashlib
 
     # Written only once every file is made: an error in one leaves all as they were.
     for (name, _parts, _options, inputs, reason), data in zip(todo, made, strict=True):
@@ -584,6 +674,41 @@ def _run_print(
         result.written.append((name, reason))
     manifest.save(folder)
     return result
+
+
+def _write_volumes(
+    folder: Path, files: list[tuple[str, list[tuple[str, str]], dict[str, Any]]], *, title: str, jobs: int
+) -> Iterator[tuple[int, str]]:
+    """Make and write each volume of the print files; yield its position and the hash of its
+    bytes as each is written. Up to ``jobs`` volumes are made at once, each in a worker that
+    reads only its own copies, so memory holds a volume a worker, never the whole batch."""
+    if not files:
+        return
+    _WORK.update(print_folder=folder, print_files=files, print_title=title)
+    try:
+        if jobs <= 1 or len(files) == 1:
+            yield from (_write_volume(i) for i in range(len(files)))
+            return
+        import multiprocessing
+
+        # a new worker every few volumes: memory a worker's allocator kept goes back to the system
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(files)), maxtasksperchild=4) as pool:
+            yield from pool.imap_unordered(_write_volume, range(len(files)))
+    finally:
+        _WORK.clear()
+
+
+def _write_volume(index: int) -> tuple[int, str]:
+    import hashlib
+
+    data = _make_print_file(index)
+    atomic_write_bytes(_WORK["print_folder"] / _WORK["print_files"][index][0], data)
+    return index, hashlib.sha256(data).hexdigest()
+
+
+def _print_file_of(name: str, fmt: str) -> bool:
+    """Whether ``name`` is one of the main print files (one, or a volume) in format ``fmt``."""
+    return name.startswith(f"{PRINT_DIR}/{PRINT_STEM}") and name.endswith(f".{fmt}")
 
 
 def _make_print_files(

@@ -146,6 +146,32 @@ def render(dispatch: Path, formats: list[str], out_dir: Path, templates: Path | 
         click.echo(_("wrote {path}", path=path))
 
 
+def _recipients_options(command):  # type: ignore[no-untyped-def]
+    command = click.option(
+        "--recipient-column", "recipient_column", default=None, metavar="NAME",
+        help="With a list: the column printed after Kính gửi. [default: the column headed 'Kính gửi']",
+    )(command)
+    return click.option(
+        "--per-recipient", "per_recipient", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        metavar="LIST.xlsx|csv",
+        help="One copy per row of this list (Excel or CSV), as Word's mail merge; "
+        "overrides copies.file in the YAML.",
+    )(command)
+
+
+def _recipients(model, per_recipient: Path | None, recipient_column: str | None):  # type: ignore[no-untyped-def]
+    """The list the copies come from (``--per-recipient`` or ``copies.file``), or None;
+    notes on it (hidden rows) to stderr."""
+    from . import schedule
+    from .recipients import recipient_list
+
+    schedule.take_notes()
+    found = recipient_list(model, file=per_recipient, recipient_column=recipient_column)
+    for note in schedule.take_notes():
+        click.echo(_("Note: {message}", message=note), err=True)
+    return found
+
+
 def _default_jobs() -> int:
     import os
 
@@ -166,24 +192,33 @@ def _default_jobs() -> int:
 @click.option("--dry-run", is_flag=True, help="Say what would be written and why; write nothing.")
 @_templates_option
 @_legacy_option
+@_recipients_options
 def batch(dispatch: Path, per_province: bool, formats: list[str], jobs: int | None,
-          out_dir: Path | None, dry_run: bool, templates: Path | None, legacy_encoding: str | None = None) -> None:
+          out_dir: Path | None, dry_run: bool, templates: Path | None, legacy_encoding: str | None = None,
+          per_recipient: Path | None = None, recipient_column: str | None = None) -> None:
     """Make one copy of DISPATCH.yaml per province of its plan, each addressed to it.
 
     Files are named <code>-<name>.pdf (24-bac-giang.pdf). Run again after editing the
     schedule: only the copies whose content changed are made again, a province taken
     out of the plan has its copy moved to archive/, and report.txt / report.json say
     what changed.
+
+    With --per-recipient LIST.xlsx (or a `copies:` section in the YAML naming the list),
+    one copy per row of the list instead, addressed to its 'Kính gửi' column.
     """
-    if not per_province:
-        raise click.UsageError(_("say --per-province: one copy per province is the batch this makes."))
+    if per_province and per_recipient is not None:
+        raise click.UsageError(_("say --per-province or --per-recipient LIST, not both."))
     from .batch import report_text, run_batch
 
     model = _load(dispatch, templates, legacy_encoding)
+    recipients = None if per_province else _recipients(model, per_recipient, recipient_column)
+    if not per_province and recipients is None:
+        raise click.UsageError(_("say --per-province (one copy per province of the plan) or --per-recipient "
+                                 "LIST.xlsx (one copy per row of a list)."))
     folder = out_dir or Path("output") / dispatch.stem
     result = _with_progress(lambda progress: run_batch(
         model, folder, formats=formats, jobs=jobs or _default_jobs(), dry_run=dry_run,
-        progress=progress), len(model.plan.clusters) if model.plan else 0, model)
+        progress=progress, recipients=recipients), 0, model, total=len(recipients.copies) if recipients else None)
     click.echo(report_text(result), nl=False)
 
 
@@ -200,10 +235,14 @@ def batch(dispatch: Path, per_province: bool, formats: list[str], jobs: int | No
               help="Worker processes for copies that must be made first. [default: the number of cores]")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The batch folder. [default: output/<dispatch name>]")
+@click.option("--volume-size", type=click.IntRange(1, 10_000), default=200, show_default=True,
+              help="Copies in one print file: more copies are split into volumes (in-tat-ca-tap-01.pdf, …).")
 @_templates_option
 @_legacy_option
+@_recipients_options
 def print_(dispatch: Path, formats: list[str], index: bool, annex_only: bool, copies: int | None,
-           jobs: int | None, out_dir: Path | None, templates: Path | None, legacy_encoding: str | None = None) -> None:
+           jobs: int | None, out_dir: Path | None, templates: Path | None, legacy_encoding: str | None = None,
+           volume_size: int = 200, per_recipient: Path | None = None, recipient_column: str | None = None) -> None:
     """Build one print-ready file of all copies of DISPATCH.yaml, safe for duplex printers.
 
     First brings the per-province copies up to date (as `congvan batch --per-province`),
@@ -217,13 +256,16 @@ def print_(dispatch: Path, formats: list[str], index: bool, annex_only: bool, co
     from .batch import report_text, run_batch, run_print
 
     model = _load(dispatch, templates, legacy_encoding)
+    recipients = _recipients(model, per_recipient, recipient_column)
     folder = out_dir or Path("output") / dispatch.stem
     needed = ["pdf"] if annex_only else formats
     jobs = jobs or _default_jobs()
     result = _with_progress(lambda progress: run_batch(
-        model, folder, formats=needed, jobs=jobs, progress=progress), 0, model)
+        model, folder, formats=needed, jobs=jobs, progress=progress, recipients=recipients), 0, model,
+        total=len(recipients.copies) if recipients else None)
     click.echo(report_text(result), nl=False)
-    printed = run_print(model, folder, formats=needed, index=index, annex_copies=copies, jobs=jobs)
+    printed = run_print(model, folder, formats=needed, index=index, annex_copies=copies, jobs=jobs,
+                        recipients=recipients, volume_size=volume_size)
     click.echo(printed.summary())
 
 
@@ -272,11 +314,13 @@ def watch(dispatch: Path, formats: list[str], index: bool, jobs: int | None, out
         nonlocal warm
         try:
             model = _load(dispatch, templates, legacy_encoding)
-            result = run_batch(model, folder, formats=formats, jobs=jobs)
+            recipients = _recipients(model, None, None)  # the list of copies.file, if any
+            result = run_batch(model, folder, formats=formats, jobs=jobs, recipients=recipients)
             click.echo(report_text(result), nl=False)
-            click.echo(run_print(model, folder, formats=formats, index=index, jobs=jobs).summary())
+            click.echo(run_print(model, folder, formats=formats, index=index, jobs=jobs,
+                                 recipients=recipients).summary())
             if not warm:
-                warm_up(model, formats)  # every later change starts from a warm process
+                warm_up(model, formats, recipients)  # every later change starts from a warm process
                 warm = True
         except CongVanError as exc:
             _UserError(exc).show()
@@ -295,13 +339,14 @@ def watch(dispatch: Path, formats: list[str], index: bool, jobs: int | None, out
         click.echo(_("Stopped."))
 
 
-def _with_progress(work, _clusters: int, model) -> object:  # type: ignore[no-untyped-def]
+def _with_progress(work, _clusters: int, model, total: int | None = None) -> object:  # type: ignore[no-untyped-def]
     """Run ``work(progress)`` with a progress bar on a terminal, silently otherwise."""
     import sys
 
     if not sys.stderr.isatty():
         return work(None)
-    total = model.plan.province_count if model.plan else 0
+    if total is None:
+        total = model.plan.province_count if model.plan else 0
     with click.progressbar(length=total, label="copies", file=sys.stderr) as bar:
         return work(bar.update)
 

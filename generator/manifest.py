@@ -81,6 +81,9 @@ class Manifest:
     outputs: dict[str, Entry] = field(default_factory=dict)
     #: Province code -> {name, cluster, start, end} as of the last run.
     plan: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: For a batch from a list (``--per-recipient``): copy's file stem -> its row, recipient
+    #: and cells as of the last run.
+    rows: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, folder: Path) -> Manifest:
@@ -92,6 +95,7 @@ class Manifest:
             return cls(
                 outputs={k: Entry(**v) for k, v in data["outputs"].items() if safe_name(k)},
                 plan=data.get("plan", {}),
+                rows=data.get("rows", {}),
             )
         except (OSError, ValueError, KeyError, TypeError):
             return cls()
@@ -101,6 +105,7 @@ class Manifest:
             "format": FORMAT,
             "outputs": {k: dataclasses.asdict(v) for k, v in sorted(self.outputs.items())},
             "plan": self.plan,
+            **({"rows": self.rows} if self.rows else {}),
         }
         text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
         atomic_write_bytes(folder / MANIFEST, text.encode())
