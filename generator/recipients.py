@@ -112,10 +112,10 @@ def find_column(name: str, headers: list[str]) -> int | None:
 
 def _suggest(name: str, headers: list[str]) -> str:
     named = [h for h in headers if h]
-    close = difflib.get_close_matches(bare(name), [bare(h) for h in named], n=1, cutoff=0.6)
+    close = difflib.get_close_matches(bare(name), [bare(h) for h in named], n=1, cutoff=0.5)
     if close:
         match = next(h for h in named if bare(h) == close[0])
-        return " " + _("Did you mean {column}?", column=repr(match))
+        return " " + _("Did you mean {names}?", names=repr(match))
     return ""
 
 
