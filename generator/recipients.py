@@ -248,7 +248,7 @@ def _copies(table: Any, recipient_column: str, file_column: str | None, paragrap
                 "own name in a column 'Tên tệp' (or 'Mã'), or remove the duplicate row.",
                 stem=repr(stem), row=row, text=repr(text)))
             continue
-        first_of[stem] = (n, named)
+        first_of[stem] = (n, recipient)
         filled = None
         if paragraph is not None:
             filled = FIELD.sub(lambda m: texts[fields[m.group(1)]], paragraph)
