@@ -363,8 +363,9 @@ def schema() -> None:
 @click.argument("dispatch", type=click.Path(dir_okay=False, path_type=Path))
 @_legacy_option
 def validate(dispatch: Path, legacy_encoding: str | None = None) -> None:
-    """Check DISPATCH.yaml without rendering it."""
-    _load_checked(dispatch, legacy_encoding)
+    """Check DISPATCH.yaml without rendering it (and the list its `copies:` section names)."""
+    model = _load_checked(dispatch, legacy_encoding)
+    _recipients(model, None, None)
     click.echo(_("{file}: OK", file=dispatch))
 
 

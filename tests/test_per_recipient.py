@@ -275,3 +275,10 @@ def test_the_per_province_batch_ignores_the_list(tmp_path):
     assert recipient_list(dispatch) is not None
     result = run_batch(dispatch, tmp_path / "out", formats=["pdf"], dry_run=True)
     assert len(result.written) == 64 and "24-bac-giang.pdf" in dict(result.written)
+
+
+def test_validate_reads_the_list_the_yaml_names(tmp_path):
+    yaml = _example(tmp_path, LIST.replace("Sở Nội vụ", ""))
+    result = _run("validate", yaml)
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'danh-sach.csv'}:row 3 (column 'Kính gửi'): the recipient is empty." in result.output
