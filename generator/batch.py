@@ -158,9 +158,9 @@ def plan_outputs(
     the shared annex and the copies whose own dates changed, not all 63.
 
     With ``recipients`` (a list read by :mod:`generator.recipients`), one copy per row of
-    it instead, sharing the annexes (if the dispatch has any); each copy's view is then
-    built again where it is rendered (a :class:`_LazyView`), so that thousands of views are
-    never held at once.
+    it instead, sharing the annexes (if the dispatch has any); each copy's view is built
+    where it is rendered (a :class:`_LazyView`), so that thousands of views are never
+    held at once.
     """
     from .docx_render import issue_datetime
 
@@ -171,21 +171,34 @@ def plan_outputs(
     own_annex = dispatch.per_province.highlight
     work: list[tuple[DispatchView, list[Output]]] = []
 
-    def add(view: DispatchView, stem: str, copy: ProvinceCopy | RecipientCopy | None,
-            lazy: _LazyView | None = None) -> None:
+    def add(view: DispatchView, stem: str, copy: ProvinceCopy | None) -> None:
         content = digest({"view": view, "author": dispatch.agency.name, "when": when,
                           "annexes_only": copy is None})
-        work.append((lazy or view, [Output(f"{stem}.{fmt}", fmt, copy, {"content": content, **shared[fmt]})
-                                    for fmt in formats]))
+        work.append((view, [Output(f"{stem}.{fmt}", fmt, copy, {"content": content, **shared[fmt]})
+                            for fmt in formats]))
 
     if recipients is not None:
         if dispatch.annexes:
             from .view import _in_tone_style
 
             add(_in_tone_style(build_view(dispatch), dispatch.per_province.tones), ANNEX_STEM, None)
+        if not recipients.copies:
+            return work
+        # Copies differ only in their recipient and their paragraph: the view of one with
+        # neither is hashed once, and each copy's hash is made from it and its own two
+        # texts (as the view writes them), instead of building and hashing thousands of views.
+        from .provinces import place_tones
+
+        tones = dispatch.per_province.tones
+        blank = RecipientCopy(row=0, recipient="", stem="", paragraph=None if recipients.copies[0].paragraph is None
+                              else "")
+        base = digest({"view": build_view(dispatch, blank, annexes=False), "author": dispatch.agency.name,
+                       "when": when, "annexes_only": False})
         for row in recipients.copies:
-            lazy = _LazyView(dispatch, row)
-            add(lazy.build(), row.stem, row, lazy)
+            content = digest({"base": base, "recipient": place_tones(row.recipient, tones),
+                              "paragraph": None if row.paragraph is None else place_tones(row.paragraph, tones)})
+            work.append((_LazyView(dispatch, row), [
+                Output(f"{row.stem}.{fmt}", fmt, row, {"content": content, **shared[fmt]}) for fmt in formats]))
         return work
     copies = plan_copies(dispatch)
     if not own_annex:

@@ -282,3 +282,19 @@ def test_validate_reads_the_list_the_yaml_names(tmp_path):
     result = _run("validate", yaml)
     assert result.exit_code == 2
     assert f"{tmp_path / 'danh-sach.csv'}:row 3 (column 'Kính gửi'): the recipient is empty." in result.output
+
+
+def test_a_change_to_the_dispatch_remakes_every_copy_and_one_to_a_row_only_its_own(made, tmp_path):
+    yaml, out, _output = made
+    src = tmp_path / "src"
+    shutil.copytree(yaml.parent, src)
+    text = (src / "cong-van.yaml").read_text(encoding="utf-8")
+    (src / "cong-van.yaml").write_text(text.replace("Trân trọng./.", "Trân trọng cảm ơn./."), encoding="utf-8")
+    every = run_batch(load_dispatch(src / "cong-van.yaml"), out, formats=["pdf", "docx"], dry_run=True,
+                      recipients=recipient_list(load_dispatch(src / "cong-van.yaml")))
+    assert sorted(n for n, _ in every.written) == sorted(f"{s}.{f}" for s in (*STEMS, "phu-luc") for f in ("pdf", "docx"))
+    (src / "cong-van.yaml").write_text(text, encoding="utf-8")
+    (src / "danh-sach.csv").write_text(LIST.replace("Sở Tài chính", "Sở Tài Chính"), encoding="utf-8")
+    dispatch = load_dispatch(src / "cong-van.yaml")
+    one = run_batch(dispatch, out, formats=["pdf", "docx"], dry_run=True, recipients=recipient_list(dispatch))
+    assert sorted(n for n, _ in one.written) == ["stc.docx", "stc.pdf"]
