@@ -744,11 +744,21 @@ def _make_print_files(
         _WORK.clear()
 
 
+#: Above this many copies a print PDF is built in rounds (:mod:`generator.volumes`), its
+#: memory then flat; a per-province batch (63 copies at most) is built at once, as before.
+_ROUNDS_FROM = 64
+
+
 def _make_print_file(index: int) -> bytes:
     from . import printing
 
     folder: Path = _WORK["print_folder"]
     name, parts, options = _WORK["print_files"][index]
+    if name.endswith(".pdf") and "annex_copies" not in options and len(parts) > _ROUNDS_FROM:
+        from .volumes import print_pdf_in_rounds
+
+        return print_pdf_in_rounds([label for label, _f in parts], lambda i: (folder / parts[i][1]).read_bytes(),
+                                   index=options["index"], title=_WORK["print_title"])
     blobs = {f: (folder / f).read_bytes() for f in dict.fromkeys(f for _, f in parts)}
     if name.endswith(".docx"):
         return printing.print_docx([blobs[f] for _, f in parts])

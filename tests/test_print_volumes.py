@@ -91,3 +91,30 @@ def test_fewer_volumes_remove_the_print_files_no_longer_made(printed, tmp_path):
     assert sorted(p.name for p in (folder / "print").iterdir()) == [
         "in-tat-ca-tap-01.docx", "in-tat-ca-tap-02.docx", "in-tat-ca-tap-03.docx", "in-tat-ca.pdf"]
     assert len([o for o in Pypdf(folder / "print" / "in-tat-ca.pdf").outline]) == 5
+
+
+def test_a_pdf_built_in_rounds_is_the_one_built_at_once(printed, monkeypatch):
+    """The volumes of a large list are built a round of copies at a time (memory stays flat):
+    the same pages, bookmarks and index as the PDF built from all copies at once."""
+    from generator import printing, volumes
+
+    _yaml, out, _output = printed
+    copies = [(f"Bản {i}", (out / name).read_bytes())
+              for i, name in enumerate(sorted(
+                  p.name for p in out.glob("*.pdf") if p.name != "phu-luc.pdf") * 3, 1)]
+    monkeypatch.setattr(volumes, "ROUND", 4)  # rounds of 4 of the 15 copies
+    rounds = volumes.print_pdf_in_rounds([c[0] for c in copies], lambda i: copies[i][1], index=True, title="T")
+    at_once = printing.print_pdf(copies, index=True, title="T")
+    a, b = Pypdf(_bytes(rounds)), Pypdf(_bytes(at_once))
+    assert [p.extract_text() for p in a.pages] == [p.extract_text() for p in b.pages]
+    assert [(o.title, a.get_destination_page_number(o)) for o in a.outline] == [
+        (o.title, b.get_destination_page_number(o)) for o in b.outline]
+    assert len(rounds) < 1.05 * len(at_once)  # fonts and images stored once across rounds too
+    assert rounds == volumes.print_pdf_in_rounds([c[0] for c in copies], lambda i: copies[i][1], index=True,
+                                                 title="T")
+
+
+def _bytes(data):
+    import io
+
+    return io.BytesIO(data)
