@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     base = Path(tempfile.mkdtemp(prefix="congvan-scale-"))
     env = child_env(base / "pycache", base / "qr")
     use_time = have_gnu_time()
-    started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     all_runs: dict[int, list[dict[str, object]]] = {n: [] for n in sizes}
     try:
         for r in range(args.runs):

@@ -245,11 +245,13 @@ def print_(dispatch: Path, formats: list[str], index: bool, annex_only: bool, co
            volume_size: int = 200, per_recipient: Path | None = None, recipient_column: str | None = None) -> None:
     """Build one print-ready file of all copies of DISPATCH.yaml, safe for duplex printers.
 
-    First brings the per-province copies up to date (as `congvan batch --per-province`),
+    First brings the copies up to date (as `congvan batch --per-province`, or, with
+    --per-recipient LIST or a `copies:` section in the YAML, one per row of the list),
     then writes print/in-tat-ca.pdf (each copy starting on an odd page) and
     print/in-tat-ca.docx (each copy in its own section with its own page numbers), or,
     with --annex-only --copies N, print/phu-luc-xN.pdf: the shared annex N times. Print files are made again only
-    when a copy in them changed.
+    when a copy in them changed. Over --volume-size copies, the print files are split into
+    volumes (print/in-tat-ca-tap-01.pdf, …), each made again only when a copy in it changed.
     """
     if annex_only != (copies is not None):
         raise click.UsageError(_("--annex-only and --copies N go together."))

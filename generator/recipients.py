@@ -119,7 +119,9 @@ def _suggest(name: str, headers: list[str]) -> str:
     return ""
 
 
-def recipient_list(dispatch: Any, *, file: Path | None = None, recipient_column: str | None = None) -> RecipientList | None:
+def recipient_list(
+    dispatch: Any, *, file: Path | None = None, recipient_column: str | None = None,
+) -> RecipientList | None:
     """The list a batch takes its copies from: ``file`` (``--per-recipient``) or the
     dispatch's ``copies.file``; None when there is neither (a per-province batch)."""
     section = dispatch.copies
@@ -226,6 +228,10 @@ def _copies(table: Any, recipient_column: str, file_column: str | None, paragrap
             problems += exc.problems
             continue
         texts = [_text(cells[c]) for c in range(width)]
+        bad = _unprintable(texts, sorted(used))
+        if bad is not None:
+            problems.append(f"{where(n, bad[0])}: {bad[1]}")
+            continue
         recipient = texts[recipient_at]
         if not recipient:
             problems.append(f"{where(n, recipient_at)}: " + _(
@@ -251,7 +257,7 @@ def _copies(table: Any, recipient_column: str, file_column: str | None, paragrap
         first_of[stem] = (n, recipient)
         filled = None
         if paragraph is not None:
-            filled = FIELD.sub(lambda m: texts[fields[m.group(1)]], paragraph)
+            filled = FIELD.sub(lambda m, texts=texts: texts[fields[m.group(1)]], paragraph)
             filled = " ".join(filled.split())
         copies.append(RecipientCopy(row=n, recipient=recipient, stem=stem, paragraph=filled))
         snapshot[stem] = {"row": n, "recipient": recipient,
@@ -261,6 +267,24 @@ def _copies(table: Any, recipient_column: str, file_column: str | None, paragrap
     if problems:
         raise InputError(problems[:_MAX_PROBLEMS], file=str(path))
     return RecipientList(path, copies, [h for h in headers if h], snapshot)
+
+
+def _unprintable(texts: list[str], columns: list[int]) -> tuple[int, str] | None:
+    """The first of ``columns`` whose text cannot be printed as typed, and why: too long, a
+    control or invisible character, a character the fonts do not have (as for the YAML's text)."""
+    from . import fonts
+    from .model import _no_invisible, _printable, _within_limit
+
+    for c in columns:
+        try:
+            for check in (_within_limit, _printable, _no_invisible):
+                check(texts[c])
+        except ValueError as exc:
+            return c, str(exc)
+        missing = fonts.uncovered([texts[c]])
+        if missing:
+            return c, missing[0][1]
+    return None
 
 
 def _header(table: Any, rows: list[tuple[int, list[Any]]], recipient_column: str) -> tuple[int, list[str]]:

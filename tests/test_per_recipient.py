@@ -23,6 +23,7 @@ from pdfread import PdfReader
 from generator import load_dispatch
 from generator.batch import run_batch
 from generator.cli import cli
+from generator.errors import InputError
 from generator.recipients import find_column, read_recipients, recipient_list
 
 LIST = (
@@ -298,3 +299,16 @@ def test_a_change_to_the_dispatch_remakes_every_copy_and_one_to_a_row_only_its_o
     dispatch = load_dispatch(src / "cong-van.yaml")
     one = run_batch(dispatch, out, formats=["pdf", "docx"], dry_run=True, recipients=recipient_list(dispatch))
     assert sorted(n for n, _ in one.written) == ["stc.docx", "stc.pdf"]
+
+
+@pytest.mark.parametrize(("cell", "what"), [
+    ("Sở Y\u00adtế", "the invisible character U+00AD (SOFT HYPHEN) would disappear from the page"),
+    ("Sở 漢 tế", "漢"),
+])
+def test_a_cell_that_cannot_be_printed_is_refused_with_its_row_and_column(tmp_path, cell, what):
+    path = tmp_path / "ds.csv"
+    path.write_text(f"Kính gửi,Ngày\nSở A,1/9\n{cell},2/9\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_recipients(path)
+    message = caught.value.format_message()
+    assert message.startswith(f"{path}:row 3 (column 'Kính gửi'): ") and what in message
