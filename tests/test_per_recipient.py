@@ -312,3 +312,25 @@ def test_a_cell_that_cannot_be_printed_is_refused_with_its_row_and_column(tmp_pa
         read_recipients(path)
     message = caught.value.format_message()
     assert message.startswith(f"{path}:row 3 (column 'Kính gửi'): ") and what in message
+
+
+def test_watch_finds_the_list_in_the_yaml_and_remakes_a_changed_rows_copy(tmp_path):
+    from test_watch import _Watch
+
+    yaml = _example(tmp_path / "cv")
+    out = tmp_path / "ban-in"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CONGVAN_LANG": "en", "CONGVAN_QR_CACHE": str(tmp_path / "qr")}
+    watch = _Watch(str(yaml), "--out", str(out), "--jobs", "1", "--format", "pdf", env=env)
+    try:
+        first = watch.until("up to date")
+        assert any(line.startswith("wrote 4,") for line in first), first  # 3 rows and the annex
+        (yaml.parent / "danh-sach.csv").write_text(LIST.replace("Hội trường A", "Hội trường D"), encoding="utf-8")
+        made = watch.until("up to date")
+        assert "  row 2 (Sở Tài chính): Địa điểm: Hội trường A -> Hội trường D\n" in made, made
+        assert any(line.startswith("wrote 1, unchanged 3") for line in made), made
+        assert "tại Hội trường D." in PdfReader((out / "stc.pdf").read_bytes()).all_text()
+    finally:
+        watch.proc.send_signal(signal.SIGINT)
+        watch.proc.wait(60)
+        watch.reader.join(10)
+        watch.proc.stdout.close()
