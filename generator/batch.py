@@ -716,7 +716,13 @@ def _write_volume(index: int) -> tuple[int, str]:
 
     data = _make_print_file(index)
     atomic_write_bytes(_WORK["print_folder"] / _WORK["print_files"][index][0], data)
-    return index, hashlib.sha256(data).hexdigest()
+    sha = hashlib.sha256(data).hexdigest()
+    # The merge leaves reference cycles (python-docx's and lxml's proxies) that the collector
+    # would reach only after several volumes: without this, a worker held 130 MB more at
+    # each DOCX volume of 200 copies.
+    del data
+    gc.collect()
+    return index, sha
 
 
 def _print_file_of(name: str, fmt: str) -> bool:
