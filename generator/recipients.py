@@ -81,7 +81,8 @@ class RecipientList:
     file: Path
     copies: list[RecipientCopy]
     columns: list[str]
-    #: Copy's file stem -> {"row": n, "recipient": text, "cells": {column: text}}.
+    #: Copy's file stem -> {"row": n, "recipient": text, "cells": {column: text}} for the
+    #: columns that shape the copy (the recipient's, the file name's, the paragraph's).
     snapshot: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -260,8 +261,8 @@ def _copies(table: Any, recipient_column: str, file_column: str | None, paragrap
             filled = FIELD.sub(lambda m, texts=texts: texts[fields[m.group(1)]], paragraph)
             filled = " ".join(filled.split())
         copies.append(RecipientCopy(row=n, recipient=recipient, stem=stem, paragraph=filled))
-        snapshot[stem] = {"row": n, "recipient": recipient,
-                          "cells": {headers[c]: texts[c] for c in range(width) if headers[c]}}
+        # the cells that shape the copy (not a renumbered STT, say): what the change report names
+        snapshot[stem] = {"row": n, "recipient": recipient, "cells": {headers[c]: texts[c] for c in sorted(used)}}
         if len(problems) >= _MAX_PROBLEMS:
             break
     if problems:

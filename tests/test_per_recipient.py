@@ -89,8 +89,9 @@ def test_each_row_is_a_copy_addressed_to_its_recipient_with_its_cells(made):
 def test_the_manifest_keeps_the_rows_for_the_next_report(made):
     _yaml, out, _output = made
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    # the columns that shape a copy (STT does not: a renumbered list changes no copy)
     assert manifest["rows"]["snv"] == {"row": 3, "recipient": "Sở Nội vụ", "cells": {
-        "STT": "2", "Kính gửi": "Sở Nội vụ", "Mã": "snv", "Ngày tập huấn": "13/9/2025", "Địa điểm": "Hội trường B"}}
+        "Kính gửi": "Sở Nội vụ", "Mã": "snv", "Ngày tập huấn": "13/9/2025", "Địa điểm": "Hội trường B"}}
     assert manifest["outputs"]["snv.pdf"]["about"] == {"row": 3}
 
 
@@ -334,3 +335,17 @@ def test_watch_finds_the_list_in_the_yaml_and_remakes_a_changed_rows_copy(tmp_pa
         watch.proc.wait(60)
         watch.reader.join(10)
         watch.proc.stdout.close()
+
+
+def test_a_row_inserted_at_the_top_makes_one_copy_and_one_line_of_report(made, tmp_path):
+    yaml, out, _output = made
+    src = tmp_path / "src"
+    shutil.copytree(yaml.parent, src)
+    lines = LIST.splitlines()
+    renumbered = [lines[0], "1,Sở Xây dựng,sxd,11/9/2025,Phòng 1"] + [
+        f"{i},{line.split(',', 1)[1]}" for i, line in enumerate(lines[1:], start=2)]
+    (src / "danh-sach.csv").write_text("\n".join(renumbered) + "\n", encoding="utf-8")
+    dispatch = load_dispatch(src / "cong-van.yaml")
+    result = run_batch(dispatch, out, formats=["pdf", "docx"], dry_run=True, recipients=recipient_list(dispatch))
+    assert result.plan_changes == ["row 2 (Sở Xây dựng): added"]
+    assert sorted(n for n, _ in result.written) == ["sxd.docx", "sxd.pdf"]
