@@ -716,8 +716,9 @@ def _write_volumes(
         # Merging a DOCX volume builds one tree of its 200 copies (about 180 MB): two at once
         # were the batch's peak of memory. One at a time, beside a PDF volume (about 100 MB).
         _WORK["docx_lock"] = context.Lock()
-        # a new worker every few volumes: memory a worker's allocator kept goes back to the system
-        with context.Pool(min(jobs, len(files)), maxtasksperchild=4) as pool:
+        # A new worker for each volume (forked in milliseconds): what a worker's allocator
+        # kept from a DOCX merge would otherwise stay with it while it makes a PDF volume.
+        with context.Pool(min(jobs, len(files)), maxtasksperchild=1) as pool:
             yield from pool.imap_unordered(_write_volume, range(len(files)))
     finally:
         _WORK.clear()
