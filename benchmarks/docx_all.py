@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 from generator import load_dispatch
-from generator.copies import plan_copies
-from generator.docx_render import docx_from_view, issue_datetime
-from generator.view import build_view
+from generator.batch.copies import plan_copies
+from generator.render.docx import docx_from_view, issue_datetime
+from generator.render.view import build_view
 
 
 def main(yaml_path: str, out_dir: str) -> None:

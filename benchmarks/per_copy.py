@@ -29,10 +29,11 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("CONGVAN_QR_CACHE", tempfile.mkdtemp(prefix="congvan-qr-"))
 
-    from generator import copies, load_dispatch
-    from generator.docx_render import docx_from_view, issue_datetime
-    from generator.pdf_render import default_renderer
-    from generator.view import build_view
+    from generator import load_dispatch
+    from generator.batch import copies
+    from generator.render.docx import docx_from_view, issue_datetime
+    from generator.render.pdf import default_renderer
+    from generator.render.view import build_view
 
     dispatch = load_dispatch(EXAMPLE)
     views = [build_view(dispatch, c, annexes=False) for c in copies.plan_copies(dispatch)[: args.copies + 1]]

@@ -73,7 +73,7 @@ BUCKETS = [
     ("<template>", "Jinja2 (templates)"),
     ("zipfile", "zip writing/reading"),
     ("pikepdf/", "pikepdf/qpdf (print file)"),
-    ("generator/printing.py", "pikepdf/qpdf (print file)"),
+    ("generator/batch/printing.py", "pikepdf/qpdf (print file)"),
     ("generator/", "congvan code"),
     ("/logging/", "logging"),
     ("pydantic", "congvan code"),
@@ -173,15 +173,15 @@ PDF_PHASES = {
     "  build_fonts_dictionary": ("weasyprint/pdf/fonts.py", "build_fonts_dictionary"),
     "    fontTools parse for widths/ToUnicode": ("fontTools/ttLib/ttFont.py", "getGlyphSet"),
     "  pydyf PDF.write (serialise + compress)": ("pydyf/__init__.py", "write"),
-    "Jinja render of dispatch.html": ("generator/pdf_render.py", "_render"),
+    "Jinja render of dispatch.html": ("generator/render/pdf.py", "_render"),
 }
 DOCX_PHASES = {
-    "template open (_template)": ("generator/docx_render.py", "_template"),
-    "docxtpl fill (_fill)": ("generator/docx_render.py", "_fill"),
-    "context (_context)": ("generator/docx_render.py", "_context"),
-    "OOXML touch-ups (merge/shade/fit/keep)": ("generator/ooxml.py", "merge_plan_date_cells"),
+    "template open (_template)": ("generator/render/docx.py", "_template"),
+    "docxtpl fill (_fill)": ("generator/render/docx.py", "_fill"),
+    "context (_context)": ("generator/render/docx.py", "_context"),
+    "OOXML touch-ups (merge/shade/fit/keep)": ("generator/render/ooxml.py", "merge_plan_date_cells"),
     "save (tpl.save)": ("docxtpl/template.py", "save"),
-    "fixed_zip (re-zip, fixed dates)": ("generator/reproducible.py", "fixed_zip"),
+    "fixed_zip (re-zip, fixed dates)": ("generator/render/reproducible.py", "fixed_zip"),
 }
 
 
@@ -201,13 +201,13 @@ def startup(env: dict[str, str]) -> dict[str, float]:
         "import generator.cli (congvan --help)": "import generator.cli",
         "+ load_dispatch(example)": f"from generator import load_dispatch; load_dispatch({str(EXAMPLE / 'cong-van.yaml')!r})",
         "import weasyprint": "import weasyprint",
-        "import generator.pdf_render + default_renderer()": "from generator.pdf_render import default_renderer; default_renderer()",
+        "import generator.render.pdf + default_renderer()": "from generator.render.pdf import default_renderer; default_renderer()",
         "import docxtpl": "import docxtpl",
-        "import generator.docx_render + template bytes": "from generator.docx_render import _template_bytes; _template_bytes()",
+        "import generator.render.docx + template bytes": "from generator.render.docx import _template_bytes; _template_bytes()",
         "all of a worker's start (imports, load, renderer, template)": (
             f"from generator import load_dispatch; d = load_dispatch({str(EXAMPLE / 'cong-van.yaml')!r}); "
-            "from generator.pdf_render import default_renderer; default_renderer(); "
-            "from generator.docx_render import _template_bytes; _template_bytes()"),
+            "from generator.render.pdf import default_renderer; default_renderer(); "
+            "from generator.render.docx import _template_bytes; _template_bytes()"),
     }
     return {label: round(_median_run([py, "-c", code], env), 3) for label, code in snippets.items()}
 
@@ -220,9 +220,9 @@ def _timed(fn, *a, **kw):
 
 def in_process(n: int, work: Path) -> dict[str, object]:
     from generator import load_dispatch
-    from generator.batch import plan_outputs
-    from generator.copies import plan_copies
-    from generator.view import build_view
+    from generator.batch.run import plan_outputs
+    from generator.batch.copies import plan_copies
+    from generator.render.view import build_view
 
     res: dict[str, object] = {}
     d, wall, cpu = _timed(load_dispatch, work / "example" / "cong-van.yaml")
@@ -233,7 +233,7 @@ def in_process(n: int, work: Path) -> dict[str, object]:
     views = [build_view(d, c, annexes=False) for c in copies[: n + 1]]
     author = d.agency.name
 
-    from generator.pdf_render import default_renderer
+    from generator.render.pdf import default_renderer
 
     renderer, _, cpu = _timed(default_renderer)
     res["pdf_renderer_setup_s"] = round(cpu, 3)
@@ -259,7 +259,7 @@ def in_process(n: int, work: Path) -> dict[str, object]:
     res["pdf_phases_cumulative"] = {k: round(v, 4) for k, v in cumulative(st, PDF_PHASES).items()}
     res["pdf_top_self"] = top_functions(st)
 
-    from generator.docx_render import _template_bytes, docx_from_view, issue_datetime
+    from generator.render.docx import _template_bytes, docx_from_view, issue_datetime
 
     when = issue_datetime(d)
     _, _, cpu = _timed(_template_bytes)
@@ -289,7 +289,7 @@ def in_process(n: int, work: Path) -> dict[str, object]:
 def print_part(fmt: str, yaml_path: str, folder: str) -> dict[str, object]:
     """In a fresh process: ``run_print`` for one format, timed, profiled, with peak RSS."""
     from generator import load_dispatch
-    from generator.batch import run_print
+    from generator.batch.run import run_print
 
     d = load_dispatch(yaml_path)
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -310,7 +310,7 @@ def print_part(fmt: str, yaml_path: str, folder: str) -> dict[str, object]:
 
 def print_step(env: dict[str, str], work: Path) -> dict[str, object]:
     from generator import load_dispatch
-    from generator.batch import run_batch
+    from generator.batch.run import run_batch
 
     yaml_path = work / "example" / "cong-van.yaml"
     folder = work / "batch"
@@ -319,7 +319,7 @@ def print_step(env: dict[str, str], work: Path) -> dict[str, object]:
     for fmt in ("pdf", "docx"):
         # Unprofiled, for the time; then profiled, for the shares.
         code = (f"import time, resource; from pathlib import Path; from generator import load_dispatch; "
-                f"from generator.batch import run_print; d = load_dispatch({str(yaml_path)!r}); "
+                f"from generator.batch.run import run_print; d = load_dispatch({str(yaml_path)!r}); "
                 f"t0 = time.perf_counter(); c0 = time.process_time(); "
                 f"run_print(d, Path({str(folder)!r}), formats=[{fmt!r}]); "
                 f"print(time.perf_counter() - t0, time.process_time() - c0, "

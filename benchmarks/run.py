@@ -102,7 +102,7 @@ def copies_of(yaml_path: Path) -> list[tuple[str, int]]:
     """(stem, cluster number) of every copy, in plan order, from the public API."""
     sys.path.insert(0, str(ROOT))
     from generator import load_dispatch  # noqa: PLC0415 (after pycache_prefix is set)
-    from generator.copies import plan_copies
+    from generator.batch.copies import plan_copies
 
     d = load_dispatch(yaml_path)
     return [(c.stem, c.cluster_index + 1) for c in plan_copies(d)]

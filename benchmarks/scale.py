@@ -85,7 +85,7 @@ def change_one_row(yaml: Path, n: int) -> None:
 
 
 def manifest_times(folder: Path) -> dict[str, float]:
-    from generator.manifest import MANIFEST, Manifest
+    from generator.batch.manifest import MANIFEST, Manifest
 
     loads, saves = [], []
     for _ in range(5):

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .errors import CongVanError as CongVanError
-from .errors import InputError as InputError
-from .errors import RenderError as RenderError
-from .loader import load_dispatch as load_dispatch
-from .model import Dispatch as Dispatch
+from generator.errors import CongVanError as CongVanError
+from generator.errors import InputError as InputError
+from generator.errors import RenderError as RenderError
+from generator.input.loader import load_dispatch as load_dispatch
+from generator.input.model import Dispatch as Dispatch
 
 __version__ = "0.1.0"
 
@@ -28,17 +28,17 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .docx_render import render_docx as render_docx
-    from .pdf_render import render_pdf as render_pdf
+    from generator.render.docx import render_docx as render_docx
+    from generator.render.pdf import render_pdf as render_pdf
 
 
 def __getattr__(name: str) -> Any:
     if name == "render_pdf":
-        from .pdf_render import render_pdf
+        from generator.render.pdf import render_pdf
 
         return render_pdf
     if name == "render_docx":
-        from .docx_render import render_docx
+        from generator.render.docx import render_docx
 
         return render_docx
     raise AttributeError(f"module 'generator' has no attribute {name!r}")

@@ -1,5 +1,5 @@
 """``python -m generator`` is the ``congvan`` command."""
 
-from .cli import cli
+from generator.cli import cli
 
 cli(prog_name="congvan")

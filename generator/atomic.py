@@ -27,8 +27,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from .errors import RenderError
-from .i18n import _
+from generator.errors import RenderError
+from generator.i18n import _
 
 __all__ = ["atomic_write_bytes", "remove_stale_temporaries", "write_cache_bytes", "write_error"]
 

@@ -15,9 +15,9 @@ from typing import Any
 
 import click
 
-from . import __version__
-from .errors import CongVanError
-from .i18n import LANGUAGES, _, set_language
+from generator import __version__
+from generator.errors import CongVanError
+from generator.i18n import LANGUAGES, _, set_language
 
 FORMATS = ("pdf", "docx")
 
@@ -51,8 +51,8 @@ def _legacy_option(command):  # type: ignore[no-untyped-def]
 
 def _load_checked(dispatch: Path, legacy_encoding: str | None = None):  # type: ignore[no-untyped-def]
     """The dispatch as the loader reads it; notes on the plan file (hidden rows) to stderr."""
-    from . import schedule
-    from .loader import load_dispatch
+    from generator.input import schedule
+    from generator.input.loader import load_dispatch
 
     schedule.take_notes()
     model = load_dispatch(dispatch, legacy_encoding=legacy_encoding and legacy_encoding.lower())
@@ -65,7 +65,7 @@ def _load(dispatch: Path, templates: Path | None, legacy_encoding: str | None = 
     """The dispatch, with ``--templates`` (if given) in place of its ``templates:`` field."""
     model = _load_checked(dispatch, legacy_encoding)
     if templates is not None:
-        from .templating import user_templates_dir
+        from generator.render.templating import user_templates_dir
 
         folder = user_templates_dir(templates, where="--templates")
         model = model.model_copy(update={"templates": str(folder)})
@@ -128,18 +128,18 @@ def render(dispatch: Path, formats: list[str], out_dir: Path, templates: Path | 
     outputs: dict[str, bytes] = {}
     # Render everything first, write after: an error in one format leaves all files as they were.
     if "pdf" in formats:
-        from .pdf_render import pdf_bytes
+        from generator.render.pdf import pdf_bytes
 
         outputs["pdf"] = pdf_bytes(model)
     if "docx" in formats:
-        from .docx_render import docx_bytes
+        from generator.render.docx import docx_bytes
 
         outputs["docx"] = docx_bytes(model)
     if check:
-        from .check.cli import check_outputs
+        from generator.check.cli import check_outputs
 
         check_outputs(outputs, dispatch.stem)
-    from .atomic import atomic_write_bytes
+    from generator.atomic import atomic_write_bytes
 
     for fmt, data in outputs.items():
         path = atomic_write_bytes(out_dir / f"{dispatch.stem}.{fmt}", data)
@@ -162,8 +162,8 @@ def _recipients_options(command):  # type: ignore[no-untyped-def]
 def _recipients(model, per_recipient: Path | None, recipient_column: str | None):  # type: ignore[no-untyped-def]
     """The list the copies come from (``--per-recipient`` or ``copies.file``), or None;
     notes on it (hidden rows) to stderr."""
-    from . import schedule
-    from .recipients import recipient_list
+    from generator.input import schedule
+    from generator.input.recipients import recipient_list
 
     schedule.take_notes()
     found = recipient_list(model, file=per_recipient, recipient_column=recipient_column)
@@ -208,7 +208,7 @@ def batch(dispatch: Path, per_province: bool, formats: list[str], jobs: int | No
     """
     if per_province and per_recipient is not None:
         raise click.UsageError(_("say --per-province or --per-recipient LIST, not both."))
-    from .batch import report_text, run_batch
+    from generator.batch.run import report_text, run_batch
 
     model = _load(dispatch, templates, legacy_encoding)
     recipients = None if per_province else _recipients(model, per_recipient, recipient_column)
@@ -255,7 +255,7 @@ def print_(dispatch: Path, formats: list[str], index: bool, annex_only: bool, co
     """
     if annex_only != (copies is not None):
         raise click.UsageError(_("--annex-only and --copies N go together."))
-    from .batch import report_text, run_batch, run_print
+    from generator.batch.run import report_text, run_batch, run_print
 
     model = _load(dispatch, templates, legacy_encoding)
     recipients = _recipients(model, per_recipient, recipient_column)
@@ -298,8 +298,8 @@ def watch(dispatch: Path, formats: list[str], index: bool, jobs: int | None, out
     """
     import datetime as dt
 
-    from .batch import report_text, run_batch, run_print, warm_up
-    from .watching import watch as watch_files
+    from generator.batch.run import report_text, run_batch, run_print, warm_up
+    from generator.batch.watching import watch as watch_files
 
     folder = out_dir or Path("output") / dispatch.stem
     if folder.resolve() == dispatch.resolve().parent:
@@ -356,7 +356,7 @@ def _with_progress(work, _clusters: int, model, total: int | None = None) -> obj
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of the dispatch YAML, for editors to validate and complete it."""
-    from .model import Dispatch
+    from generator.input.model import Dispatch
 
     click.echo(json.dumps(Dispatch.model_json_schema(), ensure_ascii=False, indent=2))
 
@@ -371,6 +371,6 @@ def validate(dispatch: Path, legacy_encoding: str | None = None) -> None:
     click.echo(_("{file}: OK", file=dispatch))
 
 
-from .check.cli import check_command  # noqa: E402  (registered last; imports only click)
+from generator.check.cli import check_command  # noqa: E402  (registered last; imports only click)
 
 cli.add_command(check_command)

@@ -32,7 +32,7 @@ class InputError(CongVanError):
     def format_message(self) -> str:
         if len(self.problems) == 1:
             return self.problems[0]
-        from .i18n import _
+        from generator.i18n import _
 
         if self.file:
             head = _("{count} problems in {file}:", count=len(self.problems), file=self.file)

@@ -1,14 +1,14 @@
 """Build ``templates/dispatch.docx``, the Word template the DOCX renderer fills.
 
 Run ``python templates/make_docx_template.py`` after changing the layout or
-``generator/measures.py``; the result is byte-identical from run to run, so git only
+``generator/render/measures.py``; the result is byte-identical from run to run, so git only
 shows a change when the layout changed. The template is generated rather than drawn
-in Word so that every margin, column and size comes from ``generator.measures`` (the
+in Word so that every margin, column and size comes from ``generator.render.measures`` (the
 PDF's source too) and each choice is written down next to the rule it follows
 (``../shared/spec/nd30.md``).
 
 The template only lays out: the text is docxtpl/Jinja tags over ``v`` (a
-:class:`generator.view.DispatchView`) and a few values the renderer measures
+:class:`generator.render.view.DispatchView`) and a few values the renderer measures
 (``agency_rule_indent``, ``motto_rule_indent``, ``qr_images``, ``signature``). Two
 of them sit in ``w:ind`` attributes, so this file is a template for docxtpl only:
 Word opens the *rendered* documents, not this one.
@@ -37,16 +37,16 @@ from docx.oxml.ns import qn  # noqa: E402
 from docx.shared import Pt, RGBColor, Twips  # noqa: E402
 
 from generator.atomic import atomic_write_bytes  # noqa: E402
-from generator.docx_render import column_twips  # noqa: E402
-from generator.measures import (  # noqa: E402
+from generator.render.docx import column_twips  # noqa: E402
+from generator.render.measures import (  # noqa: E402
     PAGE,
     SIZES,
     mm_to_twips,
     mm_to_twips_at_least,
     pt_to_half_points,
 )
-from generator.ooxml import PLAN_TABLE, QR_TABLE, get_or_add  # noqa: E402
-from generator.reproducible import fixed_zip, set_core_properties  # noqa: E402
+from generator.render.ooxml import PLAN_TABLE, QR_TABLE, get_or_add  # noqa: E402
+from generator.render.reproducible import fixed_zip, set_core_properties  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "dispatch.docx"
 FONT = "Times New Roman"  # NĐ 30, Phụ lục I, I.1 (spec §1)
@@ -410,7 +410,7 @@ def annexes(doc: Any) -> Any:
 def plan_table(doc: Any) -> None:
     """TT | Cụm | Thời gian | Tỉnh, thành phố; single borders, header row repeated.
 
-    Date cells are merged down runs of rows afterwards (generator.ooxml), found by
+    Date cells are merged down runs of rows afterwards (generator.render.ooxml), found by
     the table's ``w:tblCaption``.
     """
     total = mm_to_twips(PAGE.text_width)

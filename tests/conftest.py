@@ -43,7 +43,7 @@ def example():
 
 @pytest.fixture(scope="session")
 def example_pdf(example) -> bytes:
-    from generator.pdf_render import pdf_bytes
+    from generator.render.pdf import pdf_bytes
 
     return pdf_bytes(example)
 
@@ -57,7 +57,7 @@ def pdf(example_pdf):
 
 @pytest.fixture(scope="session")
 def example_docx(example) -> bytes:
-    from generator.docx_render import docx_bytes
+    from generator.render.docx import docx_bytes
 
     return docx_bytes(example)
 

@@ -17,7 +17,7 @@ from docxread import DocxReader
 from pdfread import PdfReader
 
 from generator import load_dispatch
-from generator.batch import run_batch
+from generator.batch.run import run_batch
 from generator.cli import cli
 
 
@@ -90,9 +90,9 @@ def test_a_copy_made_alone_in_a_fresh_process_is_byte_identical(batch_dir, examp
     code = (
         "import sys\n"
         "from generator import load_dispatch\n"
-        "from generator.batch import plan_outputs\n"
-        "from generator.pdf_render import default_renderer\n"
-        "from generator.docx_render import docx_from_view, issue_datetime\n"
+        "from generator.batch.run import plan_outputs\n"
+        "from generator.render.pdf import default_renderer\n"
+        "from generator.render.docx import docx_from_view, issue_datetime\n"
         "d = load_dispatch(sys.argv[1])\n"
         "for view, outputs in plan_outputs(d, ['pdf', 'docx']):\n"
         "    for o in outputs:\n"
@@ -198,7 +198,7 @@ def test_print_files_start_every_copy_on_an_odd_page_and_are_remade_only_on_chan
         example_dir, batch_dir, tmp_path):
     from pypdf import PdfReader as Pypdf
 
-    from generator.batch import run_print
+    from generator.batch.run import run_print
 
     folder = tmp_path / "copies"
     shutil.copytree(batch_dir, folder, copy_function=shutil.copy2)
@@ -241,7 +241,7 @@ def test_print_files_start_every_copy_on_an_odd_page_and_are_remade_only_on_chan
 def test_annex_alone_n_times(batch_dir, example_dir, tmp_path):
     from pypdf import PdfReader as Pypdf
 
-    from generator.batch import run_print
+    from generator.batch.run import run_print
 
     folder = tmp_path / "copies"
     shutil.copytree(batch_dir, folder, copy_function=shutil.copy2)
@@ -255,7 +255,7 @@ def test_annex_alone_n_times(batch_dir, example_dir, tmp_path):
 def test_a_second_run_on_a_busy_folder_stops_with_a_message(example_dir, tmp_path):
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, time; from pathlib import Path; from generator.locking import folder_lock\n"
+         "import sys, time; from pathlib import Path; from generator.batch.locking import folder_lock\n"
          "with folder_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(60)\n",
          str(tmp_path / "c")],
         cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -272,7 +272,7 @@ def test_a_second_run_on_a_busy_folder_stops_with_a_message(example_dir, tmp_pat
         holder.wait()
         holder.stdout.close()
     # the kernel freed the lock with the killed process: the folder is usable again
-    from generator.locking import folder_lock
+    from generator.batch.locking import folder_lock
 
     with folder_lock(tmp_path / "c"):
         pass

@@ -27,14 +27,14 @@ SECOND = FIXTURES / "second-dispatch.yaml"
 
 @pytest.fixture(scope="module")
 def second_pdf(second) -> bytes:
-    from generator.pdf_render import pdf_bytes
+    from generator.render.pdf import pdf_bytes
 
     return pdf_bytes(second)
 
 
 @pytest.fixture(scope="module")
 def second_docx(second) -> bytes:
-    from generator.docx_render import docx_bytes
+    from generator.render.docx import docx_bytes
 
     return docx_bytes(second)
 
@@ -74,9 +74,9 @@ def test_draft_number_and_date_are_warnings(example_pdf):
 
 
 def test_a_per_province_copy_passes(example):
-    from generator.copies import plan_copies
-    from generator.docx_render import docx_bytes
-    from generator.pdf_render import pdf_bytes
+    from generator.batch.copies import plan_copies
+    from generator.render.docx import docx_bytes
+    from generator.render.pdf import pdf_bytes
 
     copy = plan_copies(example)[0]
     for data, name in ((pdf_bytes(example, copy), "copy.pdf"), (docx_bytes(example, copy), "copy.docx")):
@@ -88,9 +88,9 @@ def test_a_per_province_copy_passes(example):
 def test_the_shared_annex_file_of_a_batch(example):
     """A batch's phu-luc.pdf / .docx holds the annex alone: annex rules apply, dispatch
     rules are not evaluated, nothing fails."""
-    from generator.docx_render import docx_from_view, issue_datetime
-    from generator.pdf_render import default_renderer
-    from generator.view import build_view
+    from generator.render.docx import docx_from_view, issue_datetime
+    from generator.render.pdf import default_renderer
+    from generator.render.view import build_view
 
     view = build_view(example)
     pdf = default_renderer().render_annexes(view, author=example.agency.name)
@@ -159,7 +159,7 @@ def _set_rule_width(document, after: str, width_mm: float) -> None:
 
 
 def _motto_12pt(document) -> None:
-    from generator.fonts import text_width_mm
+    from generator.render.fonts import text_width_mm
 
     for run in _para(document, "Độc lập").runs:
         run.font.size = Pt(12)
@@ -248,7 +248,7 @@ def test_docx_landscape_dispatch_fails_orientation(second_docx):
 @pytest.fixture(scope="module")
 def tweaked():
     """A PDF renderer that adds ``css`` to our stylesheet (and may load any local font)."""
-    from generator.pdf_render import PdfRenderer
+    from generator.render.pdf import PdfRenderer
     from generator.resources import TEMPLATES_DIR
 
     class Tweaked(PdfRenderer):
@@ -264,8 +264,8 @@ def tweaked():
             return document.render(stylesheets=[self._css, css], font_config=self._font_config)
 
     def render(model, *, css: str = "", view_changes=None, annex_inline: bool = False) -> bytes:
-        from generator.pdf_render import _render
-        from generator.view import build_view
+        from generator.render.pdf import _render
+        from generator.render.view import build_view
 
         renderer = Tweaked()
         renderer.extra = css
@@ -601,7 +601,7 @@ def test_render_check(tmp_path):
 def test_render_check_fails_the_run(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    import generator.view as view_module
+    import generator.render.view as view_module
     from generator.cli import cli
 
     real = view_module.build_view
@@ -609,8 +609,8 @@ def test_render_check_fails_the_run(tmp_path, monkeypatch):
     def colon(*a, **k):
         return dataclasses.replace(real(*a, **k), subject_line="V/v: x")
 
-    monkeypatch.setattr("generator.pdf_render.build_view", colon)
-    monkeypatch.setattr("generator.docx_render.build_view", colon)
+    monkeypatch.setattr("generator.render.pdf.build_view", colon)
+    monkeypatch.setattr("generator.render.docx.build_view", colon)
     r = CliRunner().invoke(cli, ["render", str(SECOND), "--out", str(tmp_path), "--check"])
     assert r.exit_code == 1
     assert "header.subject" in r.output and "nothing was written" in r.output

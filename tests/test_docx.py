@@ -11,7 +11,7 @@ import seed_text as seed
 from docxread import DocxReader
 from pdfread import decode_qr, norm
 
-from generator.measures import PAGE, SIZES
+from generator.render.measures import PAGE, SIZES
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +146,7 @@ def test_qr_codes_are_inline_images_that_decode_to_the_urls(word, example):
 
 
 def test_rendering_twice_gives_the_same_bytes(example, example_docx):
-    from generator.docx_render import docx_bytes
+    from generator.render.docx import docx_bytes
 
     assert docx_bytes(example) == example_docx
     dates = {i.date_time for i in zipfile.ZipFile(io.BytesIO(example_docx)).infolist()}
@@ -154,7 +154,7 @@ def test_rendering_twice_gives_the_same_bytes(example, example_docx):
 
 
 def _saved_then_fixed(document) -> bytes:
-    from generator.reproducible import fixed_zip
+    from generator.render.reproducible import fixed_zip
 
     out = io.BytesIO()
     document.save(out)
@@ -168,7 +168,7 @@ def test_a_copy_is_written_as_python_docx_saves_it_with_fixed_entries(example_do
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
 
-    from generator.reproducible import saved_docx
+    from generator.render.reproducible import saved_docx
 
     document = docx.Document(io.BytesIO(example_docx))
     assert saved_docx(document) == _saved_then_fixed(document)
@@ -184,8 +184,8 @@ def test_each_copy_starts_from_the_template_as_python_docx_opens_it():
     import docx
     from docx.shared import Pt
 
-    from generator.docx_render import _template, _template_bytes
-    from generator.reproducible import saved_docx
+    from generator.render.docx import _template, _template_bytes
+    from generator.render.reproducible import saved_docx
 
     opened = docx.Document(io.BytesIO(_template_bytes()))
     assert saved_docx(_template().docx) == _saved_then_fixed(opened)

@@ -1,7 +1,7 @@
 """File names built from data stay in the output folder and never collide.
 
 Names come from three places: a copy's stem (the province's code and the slug of its
-name, :attr:`generator.copies.ProvinceCopy.stem`), ``render``'s output named after the
+name, :attr:`generator.batch.copies.ProvinceCopy.stem`), ``render``'s output named after the
 YAML file, and the names a manifest on disk lists (which a batch archives when they
 leave the plan). Print files have fixed names.
 """
@@ -18,10 +18,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import EXAMPLE, FIXTURES
 
-from generator import provinces
+from generator.input import provinces
 from generator.cli import cli
-from generator.copies import ProvinceCopy
-from generator.manifest import Manifest, safe_name
+from generator.batch.copies import ProvinceCopy
+from generator.batch.manifest import Manifest, safe_name
 
 STEM = re.compile(r"\d{2}-[a-z0-9]+(-[a-z0-9]+)*")
 
@@ -100,7 +100,7 @@ def test_a_tampered_manifest_cannot_make_a_batch_move_a_file_from_outside(tmp_pa
     """A batch archives the files its manifest lists that are no longer in the plan: a
     manifest edited to list ``../outside.pdf`` must not move that file."""
     from generator import load_dispatch
-    from generator.batch import run_batch
+    from generator.batch.run import run_batch
 
     src = tmp_path / "src"
     src.mkdir()

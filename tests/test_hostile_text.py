@@ -18,8 +18,8 @@ HOSTILE = [
 
 @pytest.mark.parametrize("text", HOSTILE, ids=["img", "style", "jinja-expr", "jinja-include", "wordml", "entities"])
 def test_markup_in_a_field_is_printed_as_typed(second, text):
-    from generator.docx_render import docx_bytes
-    from generator.pdf_render import pdf_bytes
+    from generator.render.docx import docx_bytes
+    from generator.render.pdf import pdf_bytes
 
     body = second.body.model_copy(update={"opening": [f"Mở đầu {text} kết thúc."]})
     dispatch = second.model_copy(update={"body": body, "subject": f"thử {text}"})

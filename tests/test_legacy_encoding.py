@@ -16,7 +16,7 @@ from conftest import EXAMPLE, FIXTURES, ROOT
 
 from generator import InputError, load_dispatch
 from generator.cli import cli
-from generator.legacy import convert, detect
+from generator.input.legacy import convert, detect
 
 # The spec's samples (../shared/spec/provinces.md §7), as typed and as meant.
 TCVN3 = {
@@ -51,7 +51,7 @@ def test_the_specs_samples_are_found_and_converted(typed, meant, encoding):
 def _unicode_strings() -> list[str]:
     """Every line, CSV cell and word of the examples, the test fixtures and the province registry."""
     out: list[str] = []
-    files = [*(ROOT / "examples").rglob("*"), *FIXTURES.rglob("*"), ROOT / "generator" / "data" / "provinces.csv"]
+    files = [*(ROOT / "examples").rglob("*"), *FIXTURES.rglob("*"), ROOT / "generator" / "input" / "data" / "provinces.csv"]
     for path in files:
         if path.is_file() and path.suffix in (".yaml", ".csv", ".txt"):
             text = path.read_text(encoding="utf-8")
@@ -81,7 +81,7 @@ def _legacy_form(text: str, encoding: str) -> str:
 
 
 def test_province_names_typed_in_legacy_fonts_are_found():
-    text = (ROOT / "generator" / "data" / "provinces.csv").read_text(encoding="utf-8")
+    text = (ROOT / "generator" / "input" / "data" / "provinces.csv").read_text(encoding="utf-8")
     names = sorted({r["name"] for r in csv.DictReader(text.splitlines())})
     missed = {}
     for encoding in ("tcvn3", "vni"):

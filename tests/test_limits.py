@@ -1,6 +1,6 @@
 """Resource bounds: input far larger than any dispatch stops with a clear message when it
 is read, before anything is rendered, instead of rendering for minutes or running out
-of memory. The limits are in :mod:`generator.model` and the README ("Limits")."""
+of memory. The limits are in :mod:`generator.input.model` and the README ("Limits")."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from generator import load_dispatch
 from generator.cli import cli
 from generator.errors import InputError
-from generator.model import MAX_BODY, MAX_FILE_BYTES, MAX_ITEMS, MAX_TEXT, Body, Dispatch
+from generator.input.model import MAX_BODY, MAX_FILE_BYTES, MAX_ITEMS, MAX_TEXT, Body, Dispatch
 
 SECOND = FIXTURES / "second-dispatch.yaml"
 
@@ -88,14 +88,14 @@ def test_a_100_page_body_is_refused_before_rendering(tmp_path, monkeypatch):
     paragraph = "Đề nghị các cơ quan, đơn vị phối hợp triển khai thực hiện nghiêm túc các nội dung. " * 24
     opening = "\n".join(f"    - {paragraph}" for _ in range(150))
     path = _yaml_with(tmp_path, "body:\n  opening:\n", "body:\n  opening:\n" + opening + "\n", source=EXAMPLE)
-    import generator.docx_render
-    import generator.pdf_render
+    import generator.render.docx
+    import generator.render.pdf
 
     def no_rendering(*args, **kwargs):
         raise AssertionError("rendered")
 
-    monkeypatch.setattr(generator.pdf_render, "pdf_bytes", no_rendering)
-    monkeypatch.setattr(generator.docx_render, "docx_bytes", no_rendering)
+    monkeypatch.setattr(generator.render.pdf, "pdf_bytes", no_rendering)
+    monkeypatch.setattr(generator.render.docx, "docx_bytes", no_rendering)
     result = CliRunner().invoke(cli, ["render", str(path), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2, result.output
     assert ": body: the body is " in result.output

@@ -10,7 +10,7 @@ import pytest
 from conftest import EXAMPLE
 
 from generator import InputError, load_dispatch
-from generator.view import build_view
+from generator.render.view import build_view
 
 EXAMPLE_TEXT = EXAMPLE.read_text(encoding="utf-8")
 
@@ -107,7 +107,7 @@ def test_invalid_values_are_explained(tmp_path, replace, by, expected):
 
 
 def test_a_qr_address_too_long_to_scan_at_the_printed_size_is_refused(tmp_path):
-    from generator import qr
+    from generator.render import qr
 
     longest = qr._longest_that_fits()
     base = "https://onetouch.mic.gov.vn/"

@@ -28,7 +28,7 @@ from click.testing import CliRunner
 from conftest import EXAMPLE, ROOT
 
 from generator import load_dispatch
-from generator.batch import run_batch
+from generator.batch.run import run_batch
 from generator.cli import cli
 
 #: A plan of 3 provinces: 4 files per format (the shared annex and 3 copies).

@@ -13,7 +13,7 @@ import pytest
 import seed_text as seed
 from pdfread import MM, PdfReader, decode_qr, norm, render_page_image
 
-from generator.measures import PAGE, SIZES
+from generator.render.measures import PAGE, SIZES
 
 A4 = (round(210 * MM, 2), round(297 * MM, 2))  # 595.28 x 841.89 pt
 LEFT = PAGE.left * MM  # 30 mm = 85.04 pt
@@ -234,7 +234,7 @@ def test_qr_codes_are_side_by_side_with_their_captions_under_them(pdf):
 
 
 def test_rendering_twice_gives_the_same_bytes(example, example_pdf):
-    from generator.pdf_render import pdf_bytes
+    from generator.render.pdf import pdf_bytes
 
     assert pdf_bytes(example) == example_pdf
 
@@ -242,8 +242,8 @@ def test_rendering_twice_gives_the_same_bytes(example, example_pdf):
 def test_a_long_annex_repeats_its_header_row_and_numbers_its_own_pages(example):
     import datetime as dt
 
-    from generator.model import Cluster, Plan
-    from generator.pdf_render import pdf_bytes
+    from generator.input.model import Cluster, Plan
+    from generator.render.pdf import pdf_bytes
 
     day = dt.date(2022, 9, 12)
     clusters = [
@@ -262,7 +262,7 @@ def test_a_long_annex_repeats_its_header_row_and_numbers_its_own_pages(example):
 
 def test_what_pdfs_share_is_reused_without_changing_a_byte(example, second, tmp_path):
     """The renderer builds what PDFs share (each face's objects, the images' data) once per
-    process and reuses it (``generator.pdf_reuse``). PDFs made one after another in one
+    process and reuses it (``generator.render.pdf_reuse``). PDFs made one after another in one
     process, with different faces and images, must have the bytes plain WeasyPrint writes
     for each alone, in a fresh process without the reuse."""
     import os
@@ -272,12 +272,12 @@ def test_what_pdfs_share_is_reused_without_changing_a_byte(example, second, tmp_
 
     from conftest import EXAMPLE, FIXTURES
 
-    from generator.pdf_render import pdf_bytes
+    from generator.render.pdf import pdf_bytes
 
     root = Path(__file__).resolve().parent.parent
     plain = (
         "import sys\n"
-        "import generator.pdf_reuse as reuse\n"
+        "import generator.render.pdf_reuse as reuse\n"
         "reuse.share_across_documents = lambda: None\n"
         "from generator import load_dispatch, render_pdf\n"
         "render_pdf(load_dispatch(sys.argv[1]), sys.argv[2])\n"
@@ -300,7 +300,7 @@ def test_the_prepared_faces_are_never_taken_from_a_folder_others_can_write(tmp_p
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    code = "from generator import fonts; print(fonts.pdf_faces()[(False, False)])"
+    code = "from generator.render import fonts; print(fonts.pdf_faces()[(False, False)])"
 
     def faces_with(xdg: Path, tmp: Path) -> Path:
         env = {**os.environ, "PYTHONPATH": str(root), "XDG_CACHE_HOME": str(xdg), "TMPDIR": str(tmp)}

@@ -21,10 +21,10 @@ from docxread import DocxReader
 from pdfread import PdfReader
 
 from generator import load_dispatch
-from generator.batch import run_batch
+from generator.batch.run import run_batch
 from generator.cli import cli
 from generator.errors import InputError
-from generator.recipients import find_column, read_recipients, recipient_list
+from generator.input.recipients import find_column, read_recipients, recipient_list
 
 LIST = (
     "STT,Kính gửi,Mã,Ngày tập huấn,Địa điểm\n"
@@ -126,7 +126,7 @@ def test_an_excel_list_with_a_title_row_hidden_rows_and_dates(tmp_path):
     sheet.row_dimensions[4].hidden = True
     path = tmp_path / "ds.xlsx"
     book.save(path)
-    from generator import schedule
+    from generator.input import schedule
 
     schedule.take_notes()
     found = read_recipients(path, paragraph="Ngày {Ngày tập huấn}.")
@@ -255,7 +255,7 @@ def test_a_busy_folder_stops_a_list_batch(made, tmp_path):
     yaml, _out, _output = made
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, time; from pathlib import Path; from generator.locking import folder_lock\n"
+         "import sys, time; from pathlib import Path; from generator.batch.locking import folder_lock\n"
          "with folder_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(60)\n",
          str(tmp_path / "c")],
         cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})

@@ -12,7 +12,7 @@ from docxread import DocxReader
 from pypdf import PdfReader as Pypdf
 from test_per_recipient import _example
 
-from generator.batch import volume_names
+from generator.batch.run import volume_names
 from generator.cli import cli
 
 ROWS = "STT,Kính gửi,Ngày tập huấn,Địa điểm\n" + "".join(
@@ -96,7 +96,8 @@ def test_fewer_volumes_remove_the_print_files_no_longer_made(printed, tmp_path):
 def test_a_pdf_built_in_rounds_is_the_one_built_at_once(printed, monkeypatch):
     """The volumes of a large list are built a round of copies at a time (memory stays flat):
     the same pages, bookmarks and index as the PDF built from all copies at once."""
-    from generator import printing, volumes
+    from generator.batch import printing
+    from generator.batch import volumes
 
     _yaml, out, _output = printed
     copies = [(f"Bản {i}", (out / name).read_bytes())

@@ -32,7 +32,7 @@ def dispatches(example, second):
 
 @pytest.fixture(scope="module")
 def pdf_copies(dispatches, example_pdf) -> list[tuple[str, bytes]]:
-    from generator.pdf_render import pdf_bytes
+    from generator.render.pdf import pdf_bytes
 
     rendered = [example_pdf, pdf_bytes(dispatches[1]), pdf_bytes(dispatches[2])]
     return list(zip(LABELS, rendered, strict=True))
@@ -40,28 +40,28 @@ def pdf_copies(dispatches, example_pdf) -> list[tuple[str, bytes]]:
 
 @pytest.fixture(scope="module")
 def docx_copies(dispatches, example_docx) -> list[bytes]:
-    from generator.docx_render import docx_bytes
+    from generator.render.docx import docx_bytes
 
     return [example_docx, docx_bytes(dispatches[1]), docx_bytes(dispatches[2])]
 
 
 @pytest.fixture(scope="module")
 def batch(pdf_copies) -> bytes:
-    from generator.printing import print_pdf
+    from generator.batch.printing import print_pdf
 
     return print_pdf(pdf_copies)
 
 
 @pytest.fixture(scope="module")
 def indexed(pdf_copies) -> bytes:
-    from generator.printing import print_pdf
+    from generator.batch.printing import print_pdf
 
     return print_pdf(pdf_copies, index=True, title=TITLE)
 
 
 @pytest.fixture(scope="module")
 def merged(docx_copies) -> bytes:
-    from generator.printing import print_docx
+    from generator.batch.printing import print_docx
 
     return print_docx(docx_copies)
 
@@ -102,7 +102,7 @@ def test_copies_of_even_length_need_no_blank_page(pdf_copies):
     from pypdf import PdfReader as Pypdf
     from pypdf import PdfWriter
 
-    from generator.printing import print_pdf
+    from generator.batch.printing import print_pdf
 
     writer = PdfWriter()
     # The example's dispatch without its annex: two pages.
@@ -148,7 +148,7 @@ def test_a_long_index_is_padded_to_an_even_page_count_and_points_right(pdf_copie
     copy's start; the numbers it prints are the ones of the file."""
     from pypdf import PdfWriter
 
-    from generator.printing import print_pdf
+    from generator.batch.printing import print_pdf
 
     writer = PdfWriter()
     writer.add_blank_page(595, 842)
@@ -179,7 +179,7 @@ def test_pdf_has_one_bookmark_per_copy(indexed):
 def test_pdf_is_byte_identical_when_built_twice(pdf_copies, batch, indexed):
     from pypdf import PdfReader as Pypdf
 
-    from generator.printing import print_pdf
+    from generator.batch.printing import print_pdf
 
     assert print_pdf(pdf_copies) == batch
     assert print_pdf(pdf_copies, index=True, title=TITLE) == indexed
@@ -211,7 +211,7 @@ def test_shared_fonts_and_images_are_stored_once(pdf_copies, batch, indexed):
 
 
 def test_print_pdf_needs_copies():
-    from generator.printing import print_pdf
+    from generator.batch.printing import print_pdf
 
     with pytest.raises(ValueError, match="no copies"):
         print_pdf([])
@@ -221,7 +221,7 @@ def test_annex_copies_each_start_on_an_odd_page(example_pdf):
     from pypdf import PdfReader as Pypdf
     from pypdf import PdfWriter
 
-    from generator.printing import annex_copies_pdf
+    from generator.batch.printing import annex_copies_pdf
 
     writer = PdfWriter()
     writer.append(Pypdf(io.BytesIO(example_pdf)), pages=(2, 3))  # the example's 1-page annex
@@ -331,7 +331,7 @@ def test_docx_images_resolve_and_are_stored_once(merged, docx_copies):
 
 
 def test_docx_is_byte_identical_when_built_twice(merged, docx_copies):
-    from generator.printing import print_docx
+    from generator.batch.printing import print_docx
 
     assert print_docx(docx_copies) == merged
     assert len(merged) < sum(len(d) for d in docx_copies)
@@ -350,7 +350,7 @@ def test_docx_keeps_the_core_properties_of_the_copies(merged, docx_copies):
 def test_docx_refuses_copies_from_another_template(docx_copies):
     import zipfile
 
-    from generator.printing import print_docx
+    from generator.batch.printing import print_docx
 
     src = zipfile.ZipFile(io.BytesIO(docx_copies[1]))
     out = io.BytesIO()
@@ -371,7 +371,7 @@ def test_docx_restarts_numbering_for_a_copy_that_does_not(docx_copies):
     import docx
     from docx.oxml.ns import qn
 
-    from generator.printing import print_docx
+    from generator.batch.printing import print_docx
 
     src = zipfile.ZipFile(io.BytesIO(docx_copies[1]))
     out = io.BytesIO()

@@ -24,7 +24,7 @@ from pdfread import PdfReader
 from ruamel.yaml import YAML
 
 from generator.errors import InputError
-from generator.loader import parse_dispatch
+from generator.input.loader import parse_dispatch
 
 SOURCE = FIXTURES / "second-dispatch.yaml"
 
@@ -60,7 +60,7 @@ text = st.one_of(
 )
 
 def _drawable() -> list[str]:
-    from generator import fonts
+    from generator.render import fonts
 
     return [chr(c) for c in sorted(fonts._coverage())]
 
@@ -142,8 +142,8 @@ RENDERED = {
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.tuples(*[render_text for _ in RENDERED]))
 def test_any_text_prints_as_typed_in_both_formats_or_is_refused_by_name(texts):
-    from generator.docx_render import docx_bytes
-    from generator.pdf_render import pdf_bytes
+    from generator.render.docx import docx_bytes
+    from generator.render.pdf import pdf_bytes
 
     values = {path: ([t] if path == ("recipients",) else t) for path, t in zip(RENDERED, texts, strict=True)}
     loaded = _load(values)
@@ -198,7 +198,7 @@ def test_the_validation_property_covers_every_kind_of_text_field():
           suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(TEXT_FIELDS), text)
 def test_any_text_in_any_field_is_accepted_whole_or_refused_by_name(path, typed):
-    from generator import fonts
+    from generator.render import fonts
 
     loaded = _load({path: typed})
     if isinstance(loaded, InputError):

@@ -8,7 +8,7 @@ import unicodedata
 import pytest
 import seed_text as seed
 
-from generator.provinces import ProvinceError, in_force, key, match, place_tones, recipient_name
+from generator.input.provinces import ProvinceError, in_force, key, match, place_tones, recipient_name
 
 D2022 = dt.date(2022, 9, 12)
 D2026 = dt.date(2026, 1, 5)

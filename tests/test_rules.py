@@ -83,7 +83,7 @@ def test_slug_is_ascii_and_keeps_d(name, expected):
 def test_qr_images_are_made_once_per_content(tmp_path, monkeypatch):
     import time
 
-    from generator.qr import qr_image
+    from generator.render.qr import qr_image
 
     monkeypatch.setenv("CONGVAN_QR_CACHE", str(tmp_path))
     first = qr_image("https://onetouch.mic.gov.vn")

@@ -9,7 +9,7 @@ import pytest
 from conftest import EXAMPLE
 
 from generator import InputError, load_dispatch
-from generator.schedule import read_clusters
+from generator.input.schedule import read_clusters
 
 CSV = (EXAMPLE.parent / "ke-hoach.csv").read_text(encoding="utf-8")
 

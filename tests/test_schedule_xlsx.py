@@ -15,7 +15,7 @@ from conftest import EXAMPLE
 
 from generator import InputError
 from generator.cli import cli
-from generator.schedule import read_clusters, take_notes
+from generator.input.schedule import read_clusters, take_notes
 
 HEADER = ["TT", "Cụm", "Từ ngày", "Đến ngày", "Tỉnh, thành phố"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from pdfread import MM, PdfReader
 
-from generator.measures import PAGE, SIZES
+from generator.render.measures import PAGE, SIZES
 
 LEFT = PAGE.left * MM
 SPLIT = LEFT + PAGE.header_split * (PAGE.text_width * MM)
@@ -17,7 +17,7 @@ SPLIT = LEFT + PAGE.header_split * (PAGE.text_width * MM)
 
 @pytest.fixture(scope="module")
 def pdf(second):
-    from generator.pdf_render import pdf_bytes
+    from generator.render.pdf import pdf_bytes
 
     return PdfReader(pdf_bytes(second))
 
@@ -95,7 +95,7 @@ def test_address_footer_at_the_foot_of_page_one_under_a_full_rule(pdf):
 def word(second):
     from docxread import DocxReader
 
-    from generator.docx_render import docx_bytes
+    from generator.render.docx import docx_bytes
 
     return DocxReader(docx_bytes(second))
 

@@ -8,8 +8,8 @@ from pdfread import MM, PdfReader
 from PIL import Image, ImageDraw
 
 from generator import InputError, load_dispatch
-from generator.measures import PAGE
-from generator.view import build_view
+from generator.render.measures import PAGE
+from generator.render.view import build_view
 
 
 def _images(tmp_path):
@@ -40,7 +40,7 @@ def test_seal_covers_the_left_third_of_the_signature(tmp_path):
 
 
 def test_the_block_is_printed_between_title_and_name(tmp_path):
-    from generator.pdf_render import pdf_bytes
+    from generator.render.pdf import pdf_bytes
 
     _images(tmp_path)
     d = _dispatch(tmp_path, "  signature_image: sig.png\n  seal_image: seal.png\n")

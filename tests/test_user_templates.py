@@ -116,7 +116,7 @@ def _with_templates(dispatch, folder: Path):
 
 
 def _pdf(dispatch) -> bytes:
-    from generator.pdf_render import pdf_bytes
+    from generator.render.pdf import pdf_bytes
 
     return pdf_bytes(dispatch)
 
@@ -132,7 +132,7 @@ def _refused(dispatch, tmp_path: Path, snippet: str) -> tuple[Path, int, str]:
 
 
 def _docx(dispatch) -> bytes:
-    from generator.docx_render import docx_bytes
+    from generator.render.docx import docx_bytes
 
     return docx_bytes(dispatch)
 
@@ -249,8 +249,8 @@ def test_a_template_cannot_build_a_huge_value(source, tmp_path):
     (and WeasyPrint would then try to lay out 100 MB of text)."""
     from jinja2.sandbox import SecurityError
 
-    from generator.docx_render import _jinja_env
-    from generator.pdf_render import _environment
+    from generator.render.docx import _jinja_env
+    from generator.render.pdf import _environment
 
     for env in (_environment(tmp_path), _jinja_env()):
         with pytest.raises(SecurityError):
@@ -480,7 +480,7 @@ def _small_batch(tmp_path: Path) -> Path:
 
 
 def test_a_batch_remakes_the_copies_when_a_user_template_changes(tmp_path):
-    from generator.batch import run_batch
+    from generator.batch.run import run_batch
 
     yaml = _small_batch(tmp_path)
     out = tmp_path / "copies"
@@ -511,7 +511,7 @@ def test_a_batch_remakes_the_copies_when_a_user_template_changes(tmp_path):
 
 
 def test_a_batch_with_a_broken_template_leaves_the_copies(tmp_path):
-    from generator.batch import run_batch
+    from generator.batch.run import run_batch
 
     yaml = _small_batch(tmp_path)
     out = tmp_path / "copies"

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .doc import CheckReadError, Document
-from .profiles import PROFILES, Profile, get_profile
-from .report import Report, Result
-from .rules import RULES, run_rules
+from generator.check.doc import CheckReadError, Document
+from generator.check.profiles import PROFILES, Profile, get_profile
+from generator.check.report import Report, Result
+from generator.check.rules import RULES, run_rules
 
 __all__ = [
     "PROFILES",
@@ -37,14 +37,14 @@ __all__ = [
 
 def read_document(data: bytes, name: str) -> Document:
     """Read ``data`` (the bytes of the file called ``name``) as a PDF or a DOCX."""
-    from ..i18n import _
+    from generator.i18n import _
 
     if data[:5] == b"%PDF-":
-        from .pdf_reader import read_pdf
+        from generator.check.pdf_reader import read_pdf
 
         return read_pdf(data, name)
     if data[:2] == b"PK":
-        from .docx_reader import read_docx
+        from generator.check.docx_reader import read_docx
 
         return read_docx(data, name)
     raise CheckReadError(_("{file}: not a PDF or DOCX file", file=name))
@@ -59,7 +59,7 @@ def check_bytes(data: bytes, name: str, profile: Profile | None = None) -> Repor
 
 def check_file(path: str | Path, profile: Profile | None = None) -> Report:
     """Check the DOCX or PDF file at ``path``."""
-    from ..i18n import _
+    from generator.i18n import _
 
     path = Path(path)
     try:

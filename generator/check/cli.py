@@ -10,8 +10,8 @@ from pathlib import Path
 
 import click
 
-from ..errors import CongVanError
-from ..i18n import _
+from generator.errors import CongVanError
+from generator.i18n import _
 
 __all__ = ["CheckFailed", "check_command", "check_outputs"]
 
@@ -23,7 +23,7 @@ class CheckFailed(CongVanError):
 
 
 def _profile_help() -> str:
-    from .profiles import PROFILES
+    from generator.check.profiles import PROFILES
 
     return (
         "Accepted ranges: "
@@ -52,8 +52,8 @@ def check_command(ctx: click.Context, files: tuple[Path, ...], fmt: str, profile
     what the Decree asks. Exit status: 0 when no rule fails, 1 when a rule fails, 2 when
     a file cannot be read.
     """
-    from . import CheckReadError, check_file, get_profile
-    from .report import render_json, render_table
+    from generator.check import CheckReadError, check_file, get_profile
+    from generator.check.report import render_json, render_table
 
     chosen = get_profile(profile)
     reports = []
@@ -78,8 +78,8 @@ def check_command(ctx: click.Context, files: tuple[Path, ...], fmt: str, profile
 def check_outputs(outputs: dict[str, bytes], stem: str) -> None:
     """``render --check``: check each rendered file; a failed rule stops the run before
     anything is written."""
-    from . import check_bytes
-    from .report import render_table
+    from generator.check import check_bytes
+    from generator.check.report import render_table
 
     failed = []
     for fmt, data in outputs.items():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..errors import CongVanError
+from generator.errors import CongVanError
 
 __all__ = ["CheckReadError", "Document", "HRule", "Line", "Numbering", "Section"]
 

@@ -16,9 +16,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from ..i18n import _
-from .doc import CheckReadError, Document, HRule, Line, Numbering, Section
-from .pdf_reader import ANNEX_START
+from generator.i18n import _
+from generator.check.doc import CheckReadError, Document, HRule, Line, Numbering, Section
+from generator.check.pdf_reader import ANNEX_START
 
 __all__ = ["read_docx"]
 
@@ -630,7 +630,7 @@ def _split(runs: list[_Run]) -> list[list[list[_Run]]]:
 
 
 def _width(runs: list[_Run], text: str) -> float:
-    from ..fonts import text_width_mm
+    from generator.render.fonts import text_width_mm
 
     if not runs:
         return 0.0
@@ -648,7 +648,7 @@ def _line_spacing(val: float | None, rule: str | None, size: float | None) -> fl
     if rule in (None, "auto"):
         return val / 240
     if size:
-        from ..measures import SINGLE_LINE
+        from generator.render.measures import SINGLE_LINE
 
         return (val / 20) / (size * SINGLE_LINE)
     return None

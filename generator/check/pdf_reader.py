@@ -11,8 +11,8 @@ from __future__ import annotations
 import io
 import re
 
-from ..i18n import _
-from .doc import CheckReadError, Document, HRule, Line, Numbering, Section
+from generator.i18n import _
+from generator.check.doc import CheckReadError, Document, HRule, Line, Numbering, Section
 
 __all__ = ["read_pdf"]
 

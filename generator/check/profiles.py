@@ -15,8 +15,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError
-from ..i18n import _
+from generator.errors import InputError
+from generator.i18n import _
 
 __all__ = ["PROFILES", "Profile", "get_profile"]
 

@@ -7,7 +7,7 @@ import shutil
 import textwrap
 from dataclasses import dataclass, field
 
-from ..i18n import _
+from generator.i18n import _
 
 __all__ = ["PASS", "WARN", "FAIL", "NOT_EVALUATED", "Report", "Result", "render_json", "render_table"]
 

@@ -16,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..i18n import _
-from .doc import Document, HRule, Line, Numbering
-from .profiles import Profile
-from .report import FAIL, NOT_EVALUATED, PASS, WARN, Result
+from generator.i18n import _
+from generator.check.doc import Document, HRule, Line, Numbering
+from generator.check.profiles import Profile
+from generator.check.report import FAIL, NOT_EVALUATED, PASS, WARN, Result
 
 __all__ = ["RULES", "Rule", "run_rules"]
 
@@ -31,7 +31,7 @@ URGENCY = ("KHẨN", "THƯỢNG KHẨN", "HỎA TỐC", "HOẢ TỐC")
 #: Abbreviations Phụ lục III writes in mixed case (spec §8).
 MIXED_CASE_CODES = {"QyĐ", "TTr", "CTr", "TrS"}
 MM_PER_PT = 25.4 / 72
-#: One "single" line of Times New Roman, in em (see generator.measures).
+#: One "single" line of Times New Roman, in em (see generator.render.measures).
 SINGLE_LINE = (1825 + 443 + 87) / 2048
 
 

@@ -12,11 +12,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import InputError
-from .i18n import _
-from .model import Cluster, Dispatch
-from .provinces import Province, ProvinceError, match, recipient_name
-from .vietnamese import short_date, slug
+from generator.errors import InputError
+from generator.i18n import _
+from generator.input.model import Cluster, Dispatch
+from generator.input.provinces import Province, ProvinceError, match, recipient_name
+from generator.vietnamese import short_date, slug
 
 __all__ = ["ProvinceCopy", "plan_copies", "plan_problems", "reference_date"]
 

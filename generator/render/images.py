@@ -12,10 +12,10 @@ import hashlib
 import io
 from pathlib import Path
 
-from .atomic import write_cache_bytes
-from .errors import InputError
-from .i18n import _
-from .resources import qr_cache_dir
+from generator.atomic import write_cache_bytes
+from generator.errors import InputError
+from generator.i18n import _
+from generator.resources import qr_cache_dir
 
 __all__ = ["signature_block"]
 

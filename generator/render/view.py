@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import measures, qr
-from .model import PLACEHOLDER, Annex, Dispatch, Plan
-from .provinces import place_tones
-from .vietnamese import (
+from generator.render import measures
+from generator.render import qr
+from generator.input.model import PLACEHOLDER, Annex, Dispatch, Plan
+from generator.input.provinces import place_tones
+from generator.vietnamese import (
     document_number,
     full_date,
     join_recipient_lines,
@@ -26,8 +27,8 @@ from .vietnamese import (
 )
 
 if TYPE_CHECKING:
-    from .copies import ProvinceCopy
-    from .recipients import RecipientCopy
+    from generator.batch.copies import ProvinceCopy
+    from generator.input.recipients import RecipientCopy
 
 __all__ = ["DispatchView", "build_view"]
 
@@ -208,7 +209,7 @@ def _noi_nhan(dispatch: Dispatch) -> list[str]:
 
 
 def _signature(dispatch: Dispatch) -> Path | None:
-    from .images import signature_block
+    from generator.render.images import signature_block
 
     signer = dispatch.signer
     if not signer.signature_image:

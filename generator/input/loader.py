@@ -16,10 +16,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import copies, fonts, legacy, schedule
-from .errors import InputError
-from .i18n import N_, _, translate
-from .model import Dispatch
+from generator.batch import copies
+from generator.render import fonts
+from generator.input import legacy
+from generator.input import schedule
+from generator.errors import InputError
+from generator.i18n import N_, _, translate
+from generator.input.model import Dispatch
 
 __all__ = ["load_dispatch", "parse_dispatch"]
 
@@ -50,7 +53,7 @@ def load_dispatch(path: str | Path, *, legacy_encoding: str | None = None) -> Di
 def _not_too_big(path: Path) -> None:
     """Refuse a file far larger than any dispatch before reading and parsing it (the YAML
     parser takes about a second a megabyte)."""
-    from .model import MAX_FILE_BYTES, MAX_TEXT
+    from generator.input.model import MAX_FILE_BYTES, MAX_TEXT
 
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:

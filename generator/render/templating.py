@@ -6,7 +6,7 @@ A dispatch may name a folder of its own templates (``templates:`` in the YAML, o
 
 Every template, built-in or the user's, runs in :class:`Sandbox`, Jinja's immutable
 sandbox narrowed further: a template may read the dispatch's printed values (the
-dataclasses of :mod:`generator.view` and :mod:`generator.measures`, strings, numbers,
+dataclasses of :mod:`generator.render.view` and :mod:`generator.render.measures`, strings, numbers,
 lists, dates) and Jinja's own helpers, and nothing else: no attribute of a file path,
 an image, a document object or a module, no ``__class__`` walk, no list or dict
 changed in place, no huge string built with ``*``. Includes and imports are read
@@ -28,9 +28,9 @@ from typing import Any
 from jinja2 import FileSystemLoader, TemplateNotFound
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from .errors import CongVanError, InputError, RenderError, TemplateError
-from .i18n import _
-from .resources import TEMPLATES_DIR
+from generator.errors import CongVanError, InputError, RenderError, TemplateError
+from generator.i18n import _
+from generator.resources import TEMPLATES_DIR
 
 __all__ = [
     "TEMPLATE_NAMES",

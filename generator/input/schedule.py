@@ -18,8 +18,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
-from .i18n import _
+from generator.errors import InputError
+from generator.i18n import _
 
 __all__ = ["RowSource", "read_clusters", "COLUMNS", "font_at", "take_notes"]
 

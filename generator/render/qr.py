@@ -1,7 +1,7 @@
 """QR codes: generated once per content and cached under a name derived from it.
 
 The image is a plain black-on-white PNG at a fixed module scale; both renderers
-print it at :data:`generator.measures.PAGE.qr_size`. The cache name hashes the
+print it at :data:`generator.render.measures.PAGE.qr_size`. The cache name hashes the
 content and every parameter that shapes the image, so a changed URL or setting
 never reuses a stale file.
 """
@@ -13,8 +13,8 @@ import hashlib
 import io
 from pathlib import Path
 
-from .atomic import write_cache_bytes
-from .resources import qr_cache_dir
+from generator.atomic import write_cache_bytes
+from generator.resources import qr_cache_dir
 
 __all__ = ["qr_image"]
 
@@ -33,7 +33,7 @@ MIN_MODULE_MM = 0.35
 
 def printed_size_mm() -> float:
     """The width the dispatch prints each QR code at, quiet zone included."""
-    from .measures import PAGE
+    from generator.render.measures import PAGE
 
     return float(PAGE.qr_size)
 

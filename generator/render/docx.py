@@ -1,13 +1,13 @@
 """Render a dispatch to DOCX by filling ``templates/dispatch.docx`` with docxtpl.
 
 The template (built by ``templates/make_docx_template.py``) holds the layout; the
-view (:mod:`generator.view`) holds every printed string; this module adds only what
+view (:mod:`generator.render.view`) holds every printed string; this module adds only what
 depends on both: the lengths of the two short rules in the header, measured with the
 font metrics the PDF uses, and the images. What Jinja cannot express in Word's XML
-is done afterwards by :mod:`generator.ooxml`.
+is done afterwards by :mod:`generator.render.ooxml`.
 
 The same input gives the same bytes: core properties come from the dispatch (never
-the clock) and the zip is written with fixed entry dates (:mod:`generator.reproducible`).
+the clock) and the zip is written with fixed entry dates (:mod:`generator.render.reproducible`).
 
 A batch renders the same template dozens of times in one process, so what does not
 depend on the copy is done once a process and template: unzipping the template,
@@ -24,18 +24,19 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import fonts, ooxml
-from .atomic import atomic_write_bytes
-from .errors import CongVanError, RenderError
-from .i18n import _
-from .measures import PAGE, SIZES, mm_to_twips
-from .model import Dispatch
-from .reproducible import saved_docx, set_core_properties
-from .resources import TEMPLATES_DIR
-from .view import DispatchView, build_view
+from generator.render import fonts
+from generator.render import ooxml
+from generator.atomic import atomic_write_bytes
+from generator.errors import CongVanError, RenderError
+from generator.i18n import _
+from generator.render.measures import PAGE, SIZES, mm_to_twips
+from generator.input.model import Dispatch
+from generator.render.reproducible import saved_docx, set_core_properties
+from generator.resources import TEMPLATES_DIR
+from generator.render.view import DispatchView, build_view
 
 if TYPE_CHECKING:
-    from .copies import ProvinceCopy
+    from generator.batch.copies import ProvinceCopy
 
 __all__ = ["TEMPLATE_NAME", "column_twips", "docx_bytes", "docx_from_view", "render_docx"]
 
@@ -68,7 +69,7 @@ def docx_from_view(
     With ``annexes_only``, only the annexes, for a batch whose copies share them.
     ``templates`` is a user's folder whose ``dispatch.docx``, if any, replaces the built-in.
     """
-    from .templating import template_file
+    from generator.render.templating import template_file
 
     source = template_file(TEMPLATE_NAME, templates)
     if source.parent == TEMPLATES_DIR:
@@ -78,8 +79,8 @@ def docx_from_view(
     except CongVanError:
         raise
     except Exception as exc:  # a user's template without the tables and paragraphs we fill
-        from .errors import TemplateError
-        from .i18n import _
+        from generator.errors import TemplateError
+        from generator.i18n import _
 
         raise TemplateError(_(
             "{file}: this DOCX template does not have the layout congvan fills ({what}). Start "
@@ -294,8 +295,8 @@ def _template_bytes() -> bytes:
 
 def _user_template_bytes(path: Path) -> bytes:
     """A user's DOCX template: read for each render, so an edit shows at once."""
-    from .errors import TemplateError
-    from .i18n import _
+    from generator.errors import TemplateError
+    from generator.i18n import _
 
     data = path.read_bytes()
     if not data.startswith(b"PK"):
@@ -313,7 +314,7 @@ def _jinja_env() -> Any:
     """
     import jinja2
 
-    from .templating import Sandbox
+    from generator.render.templating import Sandbox
 
     class CompilingOnce(Sandbox):
         def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
@@ -340,7 +341,7 @@ def _fill(tpl: Any, context: dict[str, Any], source: Path | None = None) -> None
     except (jinja2.TemplateError, RecursionError) as exc:
         near = _text_near(exc)
         if source is not None:
-            from .templating import template_problem
+            from generator.render.templating import template_problem
 
             part = getattr(getattr(tpl, "current_rendering_part", None), "partname", "") or ""
             raise template_problem(exc, TEMPLATE_NAME, source.parent, near=near,

@@ -1,6 +1,6 @@
 """A print PDF of hundreds of copies, built without holding them all in memory.
 
-:func:`generator.printing.print_pdf` opens every copy, copies its pages into the batch
+:func:`generator.batch.printing.print_pdf` opens every copy, copies its pages into the batch
 and then points the fonts and images the copies share at one of each: fine for the 63
 copies of a per-province batch, but each open copy costs about 1.7 MB while the batch
 is built (qpdf keeps the copy's objects, and the batch a copy of them, until the file
@@ -21,7 +21,7 @@ import io
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from . import printing
+from generator.batch import printing
 
 __all__ = ["ROUND", "print_pdf_in_rounds"]
 

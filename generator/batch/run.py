@@ -1,7 +1,7 @@
 """One copy per province, made again only where something that shapes it changed.
 
 ``run_batch`` works out every output of a per-province batch (``24-bac-giang.pdf``,
-``24-bac-giang.docx``, …), hashes what shapes each (:mod:`generator.manifest`), and
+``24-bac-giang.docx``, …), hashes what shapes each (:mod:`generator.batch.manifest`), and
 renders only those whose hashes or bytes differ from the folder's manifest: an
 unchanged copy keeps its bytes and its modification time. Provinces gone from the
 plan have their copies moved to ``archive/``. Rendering uses every core asked for:
@@ -22,16 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .atomic import atomic_write_bytes, remove_stale_temporaries
-from .copies import ProvinceCopy, plan_copies
-from .errors import InputError, RenderError
-from .i18n import N_, _, translate
-from .locking import folder_lock
-from .manifest import MANIFEST, Entry, Manifest, digest, file_digest
-from .model import Dispatch
-from .recipients import RecipientCopy, RecipientList, list_changes
-from .view import DispatchView, build_view
+from generator import __version__
+from generator.atomic import atomic_write_bytes, remove_stale_temporaries
+from generator.batch.copies import ProvinceCopy, plan_copies
+from generator.errors import InputError, RenderError
+from generator.i18n import N_, _, translate
+from generator.batch.locking import folder_lock
+from generator.batch.manifest import MANIFEST, Entry, Manifest, digest, file_digest
+from generator.input.model import Dispatch
+from generator.input.recipients import RecipientCopy, RecipientList, list_changes
+from generator.render.view import DispatchView, build_view
 
 __all__ = ["BatchResult", "Output", "PrintResult", "plan_outputs", "report_text", "run_batch", "run_print"]
 
@@ -100,7 +100,7 @@ def _versions(fmt: str) -> dict[str, str]:
 
 def _shared_inputs(fmt: str, templates: Path | None = None) -> dict[str, str]:
     """The hashes every output of one format shares: templates, fonts, software."""
-    from . import fonts
+    from generator.render import fonts
 
     parts = {
         "templates": digest(_template_files(fmt, templates)),
@@ -120,7 +120,7 @@ def _template_files(fmt: str, templates: Path | None) -> dict[str, Path]:
     """The template files that shape one format: a user's (``templates``) where it has
     them, else the built-ins; for the PDF, also every other file of the user's folder
     (partials, stylesheets, images its templates may use)."""
-    from .templating import template_file
+    from generator.render.templating import template_file
 
     files = {n: template_file(n, templates) for n in _TEMPLATES[fmt]}
     if templates is not None and fmt == "pdf":
@@ -157,12 +157,12 @@ def plan_outputs(
     the plan table; then each copy carries its annex. So a schedule change remakes
     the shared annex and the copies whose own dates changed, not all 63.
 
-    With ``recipients`` (a list read by :mod:`generator.recipients`), one copy per row of
+    With ``recipients`` (a list read by :mod:`generator.input.recipients`), one copy per row of
     it instead, sharing the annexes (if the dispatch has any); each copy's view is built
     where it is rendered (a :class:`_LazyView`), so that thousands of views are never
     held at once.
     """
-    from .docx_render import issue_datetime
+    from generator.render.docx import issue_datetime
 
     formats = list(formats)
     templates = dispatch.templates_dir
@@ -179,7 +179,7 @@ def plan_outputs(
 
     if recipients is not None:
         if dispatch.annexes:
-            from .view import _in_tone_style
+            from generator.render.view import _in_tone_style
 
             add(_in_tone_style(build_view(dispatch), dispatch.per_province.tones), ANNEX_STEM, None)
         if not recipients.copies:
@@ -187,7 +187,7 @@ def plan_outputs(
         # Copies differ only in their recipient and their paragraph: the view of one with
         # neither is hashed once, and each copy's hash is made from it and its own two
         # texts (as the view writes them), instead of building and hashing thousands of views.
-        from .provinces import place_tones
+        from generator.input.provinces import place_tones
 
         tones = dispatch.per_province.tones
         blank = RecipientCopy(row=0, recipient="", stem="", paragraph=None if recipients.copies[0].paragraph is None
@@ -273,7 +273,7 @@ def run_batch(dispatch: Dispatch, folder: Path, **options: Any) -> BatchResult:
 
     Options: ``formats`` (list of "pdf", "docx"), ``jobs``, ``dry_run``, ``progress``
     (called with 1 per copy made). One run at a time per folder
-    (:func:`generator.locking.folder_lock`); a dry run takes no lock and writes nothing.
+    (:func:`generator.batch.locking.folder_lock`); a dry run takes no lock and writes nothing.
     """
     if options.get("dry_run"):
         return _run_batch(dispatch, folder, **options)
@@ -324,7 +324,7 @@ def _run_batch(
     # A run killed before its renames left temporary files: clear them (we hold the lock).
     remove_stale_temporaries(folder, names | set(manifest.outputs) | {MANIFEST, "report.json", "report.txt"})
     author = dispatch.agency.name
-    from .docx_render import issue_datetime
+    from generator.render.docx import issue_datetime
 
     when = issue_datetime(dispatch)
     done: dict[str, str] = {}
@@ -449,11 +449,11 @@ def _load_renderers(formats: set[str], templates: Path | None) -> None:
     """Load what each format's renderer needs, once, before workers are forked from this
     process: fonts, stylesheet and templates are then shared by every worker."""
     if "pdf" in formats:
-        from .pdf_render import default_renderer
+        from generator.render.pdf import default_renderer
 
         default_renderer(templates)
     if "docx" in formats:
-        from .docx_render import _package, _template_bytes
+        from generator.render.docx import _package, _template_bytes
 
         _package(_template_bytes())  # the built-in template, unzipped
     _freeze()
@@ -484,12 +484,12 @@ def warm_up(dispatch: Dispatch, formats: Iterable[str], recipients: RecipientLis
     planned = plan_outputs(dispatch, sorted(formats), recipients)
     view, outputs = next(((v, outs) for v, outs in planned if not outs[0].annexes_only), planned[0])
     view = _view_of(view)
-    from .docx_render import issue_datetime
+    from generator.render.docx import issue_datetime
 
     for o in outputs:
         _output_bytes(view, o, author=dispatch.agency.name, when=issue_datetime(dispatch),
                       templates=dispatch.templates_dir)
-    from . import printing  # noqa: F401  (pikepdf, and python-docx's reader, for the print files)
+    from generator.batch import printing  # noqa: F401  (pikepdf, and python-docx's reader, for the print files)
 
     _freeze()
 
@@ -527,11 +527,11 @@ def _output_bytes(view: DispatchView, o: Output, *, author: str, when: dt.dateti
                   templates: Path | None) -> bytes:
     """The bytes of output ``o`` of ``view``: a copy, or the annexes it shares, as PDF or DOCX."""
     if o.fmt == "pdf":
-        from .pdf_render import default_renderer
+        from generator.render.pdf import default_renderer
 
         renderer = default_renderer(templates)
         return renderer.render_annexes(view, author=author) if o.annexes_only else renderer.render(view, author=author)
-    from .docx_render import docx_from_view
+    from generator.render.docx import docx_from_view
 
     return docx_from_view(view, author=author, when=when, templates=templates, annexes_only=o.annexes_only)
 
@@ -767,18 +767,18 @@ def _make_print_files(
         _WORK.clear()
 
 
-#: Above this many copies a print PDF is built in rounds (:mod:`generator.volumes`), its
+#: Above this many copies a print PDF is built in rounds (:mod:`generator.batch.volumes`), its
 #: memory then flat; a per-province batch (63 copies at most) is built at once, as before.
 _ROUNDS_FROM = 64
 
 
 def _make_print_file(index: int) -> bytes:
-    from . import printing
+    from generator.batch import printing
 
     folder: Path = _WORK["print_folder"]
     name, parts, options = _WORK["print_files"][index]
     if name.endswith(".pdf") and "annex_copies" not in options and len(parts) > _ROUNDS_FROM:
-        from .volumes import print_pdf_in_rounds
+        from generator.batch.volumes import print_pdf_in_rounds
 
         return print_pdf_in_rounds([label for label, _f in parts], lambda i: (folder / parts[i][1]).read_bytes(),
                                    index=options["index"], title=_WORK["print_title"])

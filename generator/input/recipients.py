@@ -15,7 +15,7 @@ expects what Word's mail merge does. Each row is a copy:
 Column names are matched as Excel users write them: case, spaces and the way tone
 marks are placed (``Hoà``/``Hòa``) do not matter, and a name typed without tone marks
 finds the column when only one column reads so. Every error names the list file, the
-row and the column. The file is read by :mod:`generator.schedule`'s readers, so hidden
+row and the column. The file is read by :mod:`generator.input.schedule`'s readers, so hidden
 rows, merged cells, formulas and the CSV encodings Excel writes are handled as there.
 """
 
@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
-from .i18n import _
-from .vietnamese import short_date, slug
+from generator.errors import InputError
+from generator.i18n import _
+from generator.vietnamese import short_date, slug
 
 __all__ = [
     "MAX_RECIPIENTS", "RecipientCopy", "RecipientList", "list_changes", "read_recipients", "recipient_list",
@@ -88,7 +88,7 @@ class RecipientList:
 
 def key(name: str) -> str:
     """A column name as compared: NFC, one case, single spaces, tone marks placed one way."""
-    from .provinces import place_tones
+    from generator.input.provinces import place_tones
 
     text = unicodedata.normalize("NFC", name)
     return place_tones(" ".join(text.split()), "new").casefold()
@@ -142,7 +142,7 @@ def read_recipients(
     paragraph: str | None = None,
 ) -> RecipientList:
     """The copies of the list at ``path`` (.xlsx or .csv), one per row, in the list's order."""
-    from . import schedule
+    from generator.input import schedule
 
     path = Path(path)
     if not path.is_file():
@@ -162,7 +162,7 @@ def read_recipients(
 
 
 def _copies(table: Any, recipient_column: str, file_column: str | None, paragraph: str | None) -> RecipientList:
-    from . import schedule
+    from generator.input import schedule
 
     path = table.file
     hidden = set(table.hidden)
@@ -273,8 +273,8 @@ def _copies(table: Any, recipient_column: str, file_column: str | None, paragrap
 def _unprintable(texts: list[str], columns: list[int]) -> tuple[int, str] | None:
     """The first of ``columns`` whose text cannot be printed as typed, and why: too long, a
     control or invisible character, a character the fonts do not have (as for the YAML's text)."""
-    from . import fonts
-    from .model import _no_invisible, _printable, _within_limit
+    from generator.render import fonts
+    from generator.input.model import _no_invisible, _printable, _within_limit
 
     for c in columns:
         try:
@@ -291,7 +291,7 @@ def _unprintable(texts: list[str], columns: list[int]) -> tuple[int, str] | None
 def _header(table: Any, rows: list[tuple[int, list[Any]]], recipient_column: str) -> tuple[int, list[str]]:
     """The header row (its number and its cells' texts): the first of the first rows that has
     the recipient's column."""
-    from . import schedule
+    from generator.input import schedule
 
     first: tuple[int, list[str]] | None = None
     for n, cells in rows[:_HEADER_SEARCH]:

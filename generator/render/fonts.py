@@ -22,10 +22,10 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from .atomic import write_cache_bytes
-from .errors import InputError, RenderError
-from .i18n import _
-from .resources import FONTS_DIR
+from generator.atomic import write_cache_bytes
+from generator.errors import InputError, RenderError
+from generator.i18n import _
+from generator.resources import FONTS_DIR
 
 __all__ = [
     "FACES",

@@ -1,6 +1,6 @@
 """Provinces that know the date: codes, names, unit words, successors, and name matching.
 
-The registry is the data file ``generator/data/provinces.csv``: the 63 provinces in
+The registry is the data file ``generator/input/data/provinces.csv``: the 63 provinces in
 force until 30 June 2025 (Thừa Thiên Huế a province until 31 December 2024, then
 Thành phố Huế) and the 34 from 1 July 2025, each row valid over a date range. Codes
 are reused with a new meaning after the reform (24 is Bắc Giang before and Bắc Ninh
@@ -19,8 +19,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
-from .i18n import _
+from generator.errors import InputError
+from generator.i18n import _
 
 __all__ = ["Province", "ProvinceError", "in_force", "key", "match", "place_tones", "recipient_name"]
 

@@ -5,7 +5,7 @@ Three things make the output trustworthy:
 * Fonts: fontconfig is pointed at a configuration that knows only the project's
   fonts, so no system font can stand in for a missing glyph (the loader has already
   refused characters the font lacks). The embedded font is always Liberation Serif,
-  as prepared by :func:`generator.fonts.pdf_faces`.
+  as prepared by :func:`generator.render.fonts.pdf_faces`.
 * Resources: a URL fetcher serves only the templates, fonts, QR and signature
   images; anything else (another file, the network) stops the render.
 * Bytes: the same input gives the same file, whichever process renders it and
@@ -30,16 +30,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
-from . import fonts, measures, pdf_reuse
-from .atomic import atomic_write_bytes, write_cache_bytes
-from .errors import RenderError
-from .i18n import _
-from .model import Dispatch
-from .resources import TEMPLATES_DIR, qr_cache_dir
-from .view import AnnexView, DispatchView, build_view
+from generator.render import fonts
+from generator.render import measures
+from generator.render import pdf_reuse
+from generator.atomic import atomic_write_bytes, write_cache_bytes
+from generator.errors import RenderError
+from generator.i18n import _
+from generator.input.model import Dispatch
+from generator.resources import TEMPLATES_DIR, qr_cache_dir
+from generator.render.view import AnnexView, DispatchView, build_view
 
 if TYPE_CHECKING:
-    from .copies import ProvinceCopy
+    from generator.batch.copies import ProvinceCopy
 
 __all__ = ["PdfRenderer", "pdf_bytes", "render_pdf"]
 
@@ -83,7 +85,7 @@ class PdfRenderer:
     """Lays out and writes dispatches, reusing all that does not change between copies."""
 
     def __init__(self, templates: Path | None = None) -> None:
-        from .templating import template_file
+        from generator.render.templating import template_file
 
         self._wp = _weasyprint()
         pdf_reuse.share_across_documents()
@@ -148,7 +150,7 @@ def _environment(user_dir: Path | None = None) -> Any:
     no silent blanks; templates from ``user_dir`` (a user's folder) first, then the built-ins."""
     import jinja2
 
-    from .templating import Sandbox, folder_loader
+    from generator.render.templating import Sandbox, folder_loader
 
     env = Sandbox(
         loader=folder_loader(user_dir),
@@ -195,8 +197,8 @@ def _autoescape(name: str | None) -> bool:
 def _render(env: Any, name: str, **context: Any) -> str:
     import jinja2
 
-    from .errors import TemplateError
-    from .templating import template_problem
+    from generator.errors import TemplateError
+    from generator.render.templating import template_problem
 
     user_dir = getattr(env, "user_dir", None)
     try:
@@ -233,7 +235,7 @@ def weasyprint_problems(what: str) -> Iterator[None]:
     try:
         yield
     except _RefusedURL as exc:
-        from .errors import TemplateError
+        from generator.errors import TemplateError
 
         raise TemplateError(_(
             "{what} could not be made: {where}the template asks for {url}, which was not "

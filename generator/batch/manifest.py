@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .atomic import atomic_write_bytes
+from generator.atomic import atomic_write_bytes
 
 __all__ = ["MANIFEST", "Entry", "Manifest", "digest", "file_digest"]
 

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .i18n import _
+from generator.i18n import _
 
 __all__ = ["ENCODINGS", "Detection", "convert", "detect", "encoding_of_font", "fix_tree"]
 

@@ -15,8 +15,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import CongVanError
-from .i18n import _
+from generator.errors import CongVanError
+from generator.i18n import _
 
 __all__ = ["FolderBusy", "folder_lock"]
 
@@ -34,7 +34,7 @@ def folder_lock(folder: Path) -> Iterator[None]:
         folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(folder / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:  # a read-only or full disk, a file where the folder should be
-        from .atomic import write_error
+        from generator.atomic import write_error
 
         raise write_error(folder, exc, folder=True) from None
     try:

@@ -4,7 +4,7 @@ Every part of the dispatch in §2–§6 of ``../shared/spec/nd30.md`` has a fiel
 The model is strict (unknown fields are errors, types are checked) and normalises all
 text to Unicode NFC with single spaces on load, so that what a clerk typed in YAML, Word
 or Excel compares equal however it was entered. What the Decree computes (counts, the
-annex reference line, numbering, letters) is *not* a field: see ``generator.view``.
+annex reference line, numbering, letters) is *not* a field: see ``generator.render.view``.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from pydantic import (
     model_validator,
 )
 
-from .i18n import _
-from .vietnamese import nfc
+from generator.i18n import _
+from generator.vietnamese import nfc
 
 __all__ = [
     "Agency",
@@ -277,11 +277,11 @@ def _fits_the_printed_qr(value: str) -> str:
     """Refuse an address whose QR code would be too fine to scan at the printed size.
 
     The longer the text, the more modules the code needs; printed at a fixed
-    :data:`~generator.measures.PAGE` ``qr_size``, each module gets smaller. Below
-    :data:`~generator.qr.MIN_MODULE_MM` a phone no longer reads a printed or
+    :data:`~generator.render.measures.PAGE` ``qr_size``, each module gets smaller. Below
+    :data:`~generator.render.qr.MIN_MODULE_MM` a phone no longer reads a printed or
     photocopied code reliably.
     """
-    from . import qr
+    from generator.render import qr
 
     problem = qr.too_fine(value)
     if problem is not None:

@@ -41,9 +41,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import RenderError
-from .i18n import _
-from .measures import PAGE
+from generator.errors import RenderError
+from generator.i18n import _
+from generator.render.measures import PAGE
 
 __all__ = ["annex_copies_pdf", "print_docx", "print_pdf"]
 
@@ -257,8 +257,8 @@ def _index_pdf(labels: Sequence[str], counts: Sequence[int], title: str) -> byte
     again if the guess was wrong. Row heights do not depend on the page numbers, so
     the second layout is final.
     """
-    from . import fonts
-    from .pdf_render import _fixed_epoch
+    from generator.render import fonts
+    from generator.render.pdf import _fixed_epoch
 
     fonts.check_coverage({"title": title, "labels": list(labels)})
     lead = 2
@@ -276,9 +276,9 @@ def _index_pdf(labels: Sequence[str], counts: Sequence[int], title: str) -> byte
 
 def _layout_index(entries: Sequence[_IndexEntry], title: str) -> Any:
     """The index laid out by WeasyPrint, limited to the project's fonts and files."""
-    from .pdf_render import _asset_fetcher, _fixed_epoch, _weasyprint
-    from .pdf_render import _font_urls as pdf_font_urls
-    from .resources import TEMPLATES_DIR
+    from generator.render.pdf import _asset_fetcher, _fixed_epoch, _weasyprint
+    from generator.render.pdf import _font_urls as pdf_font_urls
+    from generator.resources import TEMPLATES_DIR
 
     wp = _weasyprint()
     from weasyprint.text.fonts import FontConfiguration
@@ -301,14 +301,14 @@ def _layout_index(entries: Sequence[_IndexEntry], title: str) -> Any:
 
 def _render_index_html(**context: Any) -> str:
     """The index page's HTML, from the PDF side's one Jinja environment."""
-    from .pdf_render import _environment, _render
+    from generator.render.pdf import _environment, _render
 
     return _render(_environment(), INDEX_TEMPLATE, **context)
 
 
 def _weasyprint_errors() -> contextlib.AbstractContextManager[None]:
     """WeasyPrint's warnings (a font not found, a file refused) as a :class:`RenderError`."""
-    from .pdf_render import weasyprint_problems
+    from generator.render.pdf import weasyprint_problems
 
     return weasyprint_problems("the print index")
 
@@ -317,7 +317,7 @@ def _weasyprint_errors() -> contextlib.AbstractContextManager[None]:
 
 
 def print_docx(copies: Sequence[bytes]) -> bytes:
-    """One DOCX of all ``copies`` (as :func:`generator.docx_render.docx_bytes` renders them).
+    """One DOCX of all ``copies`` (as :func:`generator.render.docx.docx_bytes` renders them).
 
     The first copy is the base (styles, settings, properties); every copy's body
     follows in order with its own section properties, so its margins, first-page
@@ -366,7 +366,7 @@ def print_docx(copies: Sequence[bytes]) -> bytes:
             body.append(block)
     body.append(final)  # the last copy's last section: the document's own sectPr
     _number_drawings(merged)
-    from .reproducible import saved_docx, set_core_properties
+    from generator.render.reproducible import saved_docx, set_core_properties
 
     set_core_properties(merged, title=title or "", author=author or "", when=when)
     return saved_docx(merged)
