@@ -11,6 +11,7 @@ recipients' punctuation, the annex reference line, counts ("63 địa phương",
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -312,10 +313,15 @@ def _recase(text: str, corpus: str) -> str:
         best = 0
         for n in range(min(len(words) - i, _RECASE_RUN), 1, -1):
             pattern = r"(?<!\w)" + r"[^\w]+".join(re.escape(w) for w in words[i:i + n]) + r"(?!\w)"
-            m = re.search(pattern, corpus, re.IGNORECASE)
-            if m:
+            matches = list(itertools.islice(re.finditer(pattern, corpus, re.IGNORECASE), 20))
+            if matches:
+                # A run found inside a sentence says how its first word is written; at a
+                # sentence's start its capital may be only the sentence's.
+                m = next((x for x in matches if not _starts_sentence(corpus, x.start())), matches[0])
                 found = re.findall(r"\w+", m.group(0))
                 if len(found) == n:
+                    if i > 0 and _starts_sentence(corpus, m.start()):
+                        found[0] = found[0][:1].lower() + found[0][1:]
                     out[i:i + n] = found
                     best = n
                 break
@@ -342,6 +348,11 @@ def _recase(text: str, corpus: str) -> str:
         at = j + len(orig)
     pieces.append(text[at:])
     return "".join(pieces)
+
+
+def _starts_sentence(corpus: str, at: int) -> bool:
+    before = corpus[:at].rstrip()
+    return not before or before[-1] in ".:;!?\n"
 
 
 # --- Kính gửi ----------------------------------------------------------------------------------
