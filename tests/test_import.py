@@ -125,7 +125,7 @@ def test_round_trip(which, fmt, variants, tmp_path):
     assert _render(back, fmt) == original
 
 
-@pytest.mark.parametrize("which", ["example", "second"])
+@pytest.mark.parametrize("which", ["example", "second", "two-annexes", "long-parent"])
 def test_round_trip_after_libreoffice_saved_the_docx(which, variants, tmp_path):
     from libreoffice import convert
 
@@ -139,7 +139,7 @@ def test_round_trip_after_libreoffice_saved_the_docx(which, variants, tmp_path):
     assert _render(back, "pdf") == _render(model, "pdf")
 
 
-@pytest.mark.parametrize("which", ["example", "second"])
+@pytest.mark.parametrize("which", ["example", "second", "two-annexes", "long-parent"])
 def test_the_pdf_libreoffice_makes_of_the_docx(which, variants, tmp_path):
     from libreoffice import docx_to_pdf
 
