@@ -96,8 +96,7 @@ def test_fewer_volumes_remove_the_print_files_no_longer_made(printed, tmp_path):
 def test_a_pdf_built_in_rounds_is_the_one_built_at_once(printed, monkeypatch):
     """The volumes of a large list are built a round of copies at a time (memory stays flat):
     the same pages, bookmarks and index as the PDF built from all copies at once."""
-    from generator.batch import printing
-    from generator.batch import volumes
+    from generator.batch import printing, volumes
 
     _yaml, out, _output = printed
     copies = [(f"Bản {i}", (out / name).read_bytes())

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.i18n import _
-from generator.vietnamese import nfc
 from generator.importer.reading import Para, PlanTable, Source
+from generator.vietnamese import nfc
 
 __all__ = ["Recognised", "recognise"]
 
