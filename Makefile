@@ -36,6 +36,7 @@ system-deps:
 
 test: $(BIN)/python system-deps
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 clean:

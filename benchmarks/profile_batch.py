@@ -220,8 +220,8 @@ def _timed(fn, *a, **kw):
 
 def in_process(n: int, work: Path) -> dict[str, object]:
     from generator import load_dispatch
-    from generator.batch.run import plan_outputs
     from generator.batch.copies import plan_copies
+    from generator.batch.run import plan_outputs
     from generator.render.view import build_view
 
     res: dict[str, object] = {}

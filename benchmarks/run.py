@@ -392,7 +392,7 @@ def table(results: dict[str, dict[str, object]], labels: dict[str, str]) -> str:
             f"{s['other_cores_median']:.2f}", str(s["runs"]),
         ))
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-    out = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |" for r in rows]
+    out = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in rows]
     out.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     return "\n".join(out)
 

@@ -102,17 +102,25 @@ def remove_stale_temporaries(folder: Path, names: list[str] | set[str]) -> list[
     Only call this while holding the folder's lock: a running writer's temporary file
     looks the same.
     """
-    removed = []
-    for name in sorted(names):
+    # One listing of each folder, not one glob per name: a batch of thousands of copies
+    # would otherwise list its folder thousands of times.
+    wanted: dict[Path, set[str]] = {}
+    for name in names:
         target = folder / name
+        wanted.setdefault(target.parent, set()).add(_tmp_prefix(target.name))
+    removed = []
+    for parent, prefixes in sorted(wanted.items()):
         try:
-            candidates = list(target.parent.glob(f"{_glob_escape(_tmp_prefix(target.name))}*.tmp"))
+            entries = sorted(e.name for e in os.scandir(parent) if e.name.endswith(".tmp"))
         except OSError:
             continue
-        for stale in candidates:
+        for entry in entries:
+            # mkstemp's name: the prefix, a random part without dots, ".tmp"
+            if entry[: entry.rfind(".", 0, len(entry) - 4) + 1] not in prefixes:
+                continue
             try:
-                stale.unlink()
-                removed.append(stale.name)
+                (parent / entry).unlink()
+                removed.append(entry)
             except OSError:
                 pass
     return removed

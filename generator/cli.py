@@ -344,6 +344,32 @@ def _batch_folder(dispatch: Path, out_dir: Path | None) -> Path:
     return Path("output") / dispatch.stem
 
 
+def _recipients_options(command):  # type: ignore[no-untyped-def]
+    command = click.option(
+        "--recipient-column", "recipient_column", default=None, metavar="NAME",
+        help="With a list: the column printed after Kính gửi. [default: the column headed 'Kính gửi']",
+    )(command)
+    return click.option(
+        "--per-recipient", "per_recipient", type=click.Path(dir_okay=False, path_type=Path), default=None,
+        metavar="LIST.xlsx|csv",
+        help="One copy per row of this list (Excel or CSV), as Word's mail merge; "
+        "overrides copies.file in the YAML.",
+    )(command)
+
+
+def _recipients(model, per_recipient: Path | None, recipient_column: str | None):  # type: ignore[no-untyped-def]
+    """The list the copies come from (``--per-recipient`` or ``copies.file``), or None;
+    notes on it (hidden rows) to stderr."""
+    from generator.input import schedule
+    from generator.input.recipients import recipient_list
+
+    schedule.take_notes()
+    found = recipient_list(model, file=per_recipient, recipient_column=recipient_column)
+    for note in schedule.take_notes():
+        click.echo(_("Note: {message}", message=note), err=True)
+    return found
+
+
 def _default_jobs() -> int:
     import os
 
@@ -365,25 +391,34 @@ def _default_jobs() -> int:
 @_templates_option
 @_legacy_option
 @_quiet_option
+@_recipients_options
 def batch(dispatch: Path, per_province: bool, formats: list[str], jobs: int | None,
           out_dir: Path | None, dry_run: bool, templates: Path | None, legacy_encoding: str | None = None,
-          quiet: bool = False) -> None:
+          quiet: bool = False, per_recipient: Path | None = None, recipient_column: str | None = None) -> None:
     """Make one copy of DISPATCH.yaml per province of its plan, each addressed to it.
 
     Files are named <code>-<name>.pdf (24-bac-giang.pdf). Run again after editing the
     schedule: only the copies whose content changed are made again, a province taken
     out of the plan has its copy moved to archive/, and report.txt / report.json say
     what changed.
+
+    With --per-recipient LIST.xlsx (or a `copies:` section in the YAML naming the list),
+    one copy per row of the list instead, addressed to its 'Kính gửi' column.
     """
-    if not per_province:
-        raise click.UsageError(_("say --per-province: one copy per province is the batch this makes."))
+    if per_province and per_recipient is not None:
+        raise click.UsageError(_("say --per-province or --per-recipient LIST, not both."))
     from generator.batch.run import run_batch
 
     model = _load(dispatch, templates, legacy_encoding)
+    recipients = None if per_province else _recipients(model, per_recipient, recipient_column)
+    if not per_province and recipients is None:
+        raise click.UsageError(_("say --per-province (one copy per province of the plan) or --per-recipient "
+                                 "LIST.xlsx (one copy per row of a list)."))
     folder = _batch_folder(dispatch, out_dir)
     result = _with_progress(lambda progress: run_batch(
         model, folder, formats=formats, jobs=jobs or _default_jobs(), dry_run=dry_run,
-        progress=progress), len(model.plan.clusters) if model.plan else 0, model, quiet)
+        progress=progress, recipients=recipients), 0, model, quiet,
+        total=len(recipients.copies) if recipients else None)
     click.echo(_report(result, quiet), nl=False)
 
 
@@ -400,32 +435,41 @@ def batch(dispatch: Path, per_province: bool, formats: list[str], jobs: int | No
               help="Worker processes for copies that must be made first. [default: the number of cores]")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The batch folder. [default: output/<dispatch name>]")
+@click.option("--volume-size", type=click.IntRange(1, 10_000), default=200, show_default=True,
+              help="Copies in one print file: more copies are split into volumes (in-tat-ca-tap-01.pdf, …).")
 @_templates_option
 @_legacy_option
 @_quiet_option
+@_recipients_options
 def print_(dispatch: Path, formats: list[str], index: bool, annex_only: bool, copies: int | None,
            jobs: int | None, out_dir: Path | None, templates: Path | None, legacy_encoding: str | None = None,
-           quiet: bool = False) -> None:
+           quiet: bool = False, volume_size: int = 200, per_recipient: Path | None = None,
+           recipient_column: str | None = None) -> None:
     """Build one print-ready file of all copies of DISPATCH.yaml, safe for duplex printers.
 
-    First brings the per-province copies up to date (as `congvan batch --per-province`),
+    First brings the copies up to date (as `congvan batch --per-province`, or, with
+    --per-recipient LIST or a `copies:` section in the YAML, one per row of the list),
     then writes print/in-tat-ca.pdf (each copy starting on an odd page) and
     print/in-tat-ca.docx (each copy in its own section with its own page numbers), or,
     with --annex-only --copies N, print/phu-luc-xN.pdf: the shared annex N times. Print files are made again only
-    when a copy in them changed.
+    when a copy in them changed. Over --volume-size copies, the print files are split into
+    volumes (print/in-tat-ca-tap-01.pdf, …), each made again only when a copy in it changed.
     """
     if annex_only != (copies is not None):
         raise click.UsageError(_("--annex-only and --copies N go together."))
     from generator.batch.run import run_batch, run_print
 
     model = _load(dispatch, templates, legacy_encoding)
+    recipients = _recipients(model, per_recipient, recipient_column)
     folder = _batch_folder(dispatch, out_dir)
     needed = ["pdf"] if annex_only else formats
     jobs = jobs or _default_jobs()
     result = _with_progress(lambda progress: run_batch(
-        model, folder, formats=needed, jobs=jobs, progress=progress), 0, model, quiet)
+        model, folder, formats=needed, jobs=jobs, progress=progress, recipients=recipients), 0, model, quiet,
+        total=len(recipients.copies) if recipients else None)
     click.echo(_report(result, quiet), nl=False)
-    printed = run_print(model, folder, formats=needed, index=index, annex_copies=copies, jobs=jobs)
+    printed = run_print(model, folder, formats=needed, index=index, annex_copies=copies, jobs=jobs,
+                        recipients=recipients, volume_size=volume_size)
     click.echo(printed.summary())
 
 
@@ -475,11 +519,13 @@ def watch(dispatch: Path, formats: list[str], index: bool, jobs: int | None, out
         nonlocal warm
         try:
             model = _load(dispatch, templates, legacy_encoding)
-            result = run_batch(model, folder, formats=formats, jobs=jobs)
+            recipients = _recipients(model, None, None)  # the list of copies.file, if any
+            result = run_batch(model, folder, formats=formats, jobs=jobs, recipients=recipients)
             click.echo(_report(result, quiet), nl=False)
-            click.echo(run_print(model, folder, formats=formats, index=index, jobs=jobs).summary())
+            click.echo(run_print(model, folder, formats=formats, index=index, jobs=jobs,
+                                 recipients=recipients).summary())
             if not warm:
-                warm_up(model, formats)  # every later change starts from a warm process
+                warm_up(model, formats, recipients)  # every later change starts from a warm process
                 warm = True
         except CongVanError as exc:
             _UserError(exc).show()
@@ -507,13 +553,15 @@ def watch(dispatch: Path, formats: list[str], index: bool, jobs: int | None, out
 ESTIMATE_AFTER = 0.25
 
 
-def _with_progress(work, _clusters: int, model, quiet: bool = False) -> object:  # type: ignore[no-untyped-def]
+def _with_progress(work, _clusters: int, model, quiet: bool = False,  # type: ignore[no-untyped-def]
+                   total: int | None = None) -> object:
     """Run ``work(progress)`` with a progress bar on a terminal, silently otherwise."""
     import sys
 
     if quiet or not sys.stderr.isatty():
         return work(None)
-    total = model.plan.province_count if model.plan else 0
+    if total is None:
+        total = model.plan.province_count if model.plan else 0
     with click.progressbar(length=total, label=_("copies"), file=sys.stderr, show_eta=False) as bar:
         def progress(done: int) -> None:
             bar.show_eta = bar.pos + done >= ESTIMATE_AFTER * total
@@ -540,8 +588,10 @@ def schema() -> None:
 @click.argument("dispatch", type=click.Path(dir_okay=False, path_type=Path))
 @_legacy_option
 def validate(dispatch: Path, legacy_encoding: str | None = None) -> None:
-    """Check DISPATCH.yaml without rendering it."""
-    _warn_of_placeholders(_load_checked(dispatch, legacy_encoding), dispatch)
+    """Check DISPATCH.yaml without rendering it (and the list its `copies:` section names)."""
+    model = _load_checked(dispatch, legacy_encoding)
+    _recipients(model, None, None)
+    _warn_of_placeholders(model, dispatch)
     click.echo(_("{file}: OK", file=dispatch))
 
 

@@ -36,8 +36,8 @@ _HEADER = """\
 def starter_yaml() -> str:
     """The starting YAML: the schema line, a header saying what to do, then the example
     (without its own opening comment, which describes the example)."""
-    from generator.resources import EXAMPLE_DIR
     from generator.input.schema import SCHEMA_FILE
+    from generator.resources import EXAMPLE_DIR
 
     text = (EXAMPLE_DIR / YAML_NAME).read_text(encoding="utf-8")
     lines = text.splitlines(keepends=True)
@@ -53,8 +53,8 @@ def write_starter(folder: Path) -> list[Path]:
     Refuses, before writing anything, when one of the files is already there.
     """
     from generator.atomic import atomic_write_bytes
-    from generator.resources import EXAMPLE_DIR
     from generator.input.schema import SCHEMA_FILE, input_schema
+    from generator.resources import EXAMPLE_DIR
 
     files = {
         YAML_NAME: starter_yaml().encode("utf-8"),

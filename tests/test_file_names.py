@@ -18,10 +18,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import EXAMPLE, FIXTURES
 
-from generator.input import provinces
-from generator.cli import cli
 from generator.batch.copies import ProvinceCopy
 from generator.batch.manifest import Manifest, safe_name
+from generator.cli import cli
+from generator.input import provinces
 
 STEM = re.compile(r"\d{2}-[a-z0-9]+(-[a-z0-9]+)*")
 

@@ -12,8 +12,8 @@ import pytest
 from libreoffice import docx_to_pdfs
 from pdfread import MM, PdfReader
 
-from generator.render.measures import PAGE
 from generator.input.model import Agency
+from generator.render.measures import PAGE
 
 #: Real agencies of every length and kind, with their parents (cơ quan chủ quản), and the
 #: names a line may never split: "ỦY BAN NHÂN DÂN", the place ("TỈNH QUẢNG NINH").

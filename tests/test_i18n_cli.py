@@ -78,7 +78,7 @@ def test_help_is_in_vietnamese(command):
 def test_help_in_english_with_lang_after_the_command():
     result = _vi("validate", "--help", "--lang", "en")
     assert result.output.startswith("Usage: congvan validate [OPTIONS] DISPATCH")
-    assert "Check DISPATCH.yaml without rendering it." in result.output
+    assert "Check DISPATCH.yaml without rendering it" in result.output
 
 
 def test_lang_is_accepted_after_the_command(tmp_path):

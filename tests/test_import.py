@@ -8,6 +8,7 @@ field (what the page does not show, ``per_province``, aside), and renders to the
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -54,16 +55,42 @@ def variants(example, second):
         number=5,
         date={"year": 2022, "month": 9, "day": 5},
     )
+    # The clerk's own break, not the one congvan computes ("SỞ THÔNG TIN / VÀ TRUYỀN THÔNG").
     lines = _variant(
         second,
-        agency={"name": "Sở Thông tin và Truyền thông", "header_lines": ["Sở Thông tin", "và Truyền thông"],
+        agency={"name": "Sở Thông tin và Truyền thông", "header_lines": ["Sở Thông tin và", "Truyền thông"],
                 "parent": "UBND tỉnh Bắc Ninh"},
         body={"opening": ["Sở Thông tin và Truyền thông đề nghị các đơn vị báo cáo kết quả chuyển đổi số."],
               "closing": "Trân trọng./."},
         marks={"urgency": "KHẨN", "circulation": "Lưu hành nội bộ"},
     )
+    # Two annexes: congvan numbers them Phụ lục I and II, the body refers to them as {annex:N},
+    # the second a plain list (lines, no labels).
+    two_annexes = _variant(
+        second,
+        body={"opening": ["Sở Tài chính hướng dẫn như sau (biểu tại {annex:1}, danh sách tại {annex:2}):"],
+              "directives": [{"text": "Các đơn vị gửi dự toán theo mẫu tại {annex:1} trước ngày {deadline}.",
+                              "deadline": dt.date(2025, 7, 15)}],
+              "closing": "Trân trọng./."},
+        annexes=[{"heading": "Phụ lục", "title": "Biểu tổng hợp dự toán thu",
+                  "attributes": [{"label": "Biểu 01", "text": "Dự toán thu nội địa."},
+                                 {"label": "Biểu 02", "text": "Dự toán thu từ hoạt động xuất nhập khẩu."}]},
+                 {"heading": "Phụ lục", "title": "Danh sách đơn vị gửi dự toán",
+                  "lines": [f"Đơn vị dự toán cấp I số {n}" for n in range(1, 6)]}],
+    )
+    # A long parent agency and agency: congvan breaks both into balanced lines itself
+    # ("ỦY BAN NHÂN DÂN / TỈNH QUẢNG NINH"); they come back as the names, without lines.
+    long_parent = _variant(
+        second,
+        agency={"name": "Sở Thông tin và Truyền thông", "parent": "Ủy ban nhân dân tỉnh Quảng Ninh"},
+        code="STTTT-BCVT",
+        place="Quảng Ninh",
+        body={"opening": ["Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh Quảng Ninh, Sở Thông tin và Truyền thông "
+                          "đề nghị các đơn vị báo cáo kết quả chuyển đổi số."],
+              "closing": "Trân trọng./."},
+    )
     return {"example": example, "second": second, "tm-plain-annex": tm, "kt-list-marks": kt_list,
-            "header-lines-circulation": lines}
+            "header-lines-circulation": lines, "two-annexes": two_annexes, "long-parent": long_parent}
 
 
 def _render(model: Dispatch, fmt: str) -> bytes:
@@ -86,7 +113,8 @@ def _import(path: Path, out: Path, *args: str) -> Dispatch:
 
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
-@pytest.mark.parametrize("which", ["example", "second", "tm-plain-annex", "kt-list-marks", "header-lines-circulation"])
+@pytest.mark.parametrize("which", ["example", "second", "tm-plain-annex", "kt-list-marks", "header-lines-circulation",
+                                   "two-annexes", "long-parent"])
 def test_round_trip(which, fmt, variants, tmp_path):
     model = variants[which]
     original = _render(model, fmt)
@@ -97,7 +125,7 @@ def test_round_trip(which, fmt, variants, tmp_path):
     assert _render(back, fmt) == original
 
 
-@pytest.mark.parametrize("which", ["example", "second"])
+@pytest.mark.parametrize("which", ["example", "second", "two-annexes", "long-parent"])
 def test_round_trip_after_libreoffice_saved_the_docx(which, variants, tmp_path):
     from libreoffice import convert
 
@@ -111,7 +139,7 @@ def test_round_trip_after_libreoffice_saved_the_docx(which, variants, tmp_path):
     assert _render(back, "pdf") == _render(model, "pdf")
 
 
-@pytest.mark.parametrize("which", ["example", "second"])
+@pytest.mark.parametrize("which", ["example", "second", "two-annexes", "long-parent"])
 def test_the_pdf_libreoffice_makes_of_the_docx(which, variants, tmp_path):
     from libreoffice import docx_to_pdf
 

@@ -198,3 +198,19 @@ def test_lines_are_matched_to_paragraphs_by_text_if_the_reader_numbers_them_othe
     source = clerk_docx(tmp_path / "cong-van.docx", numbering="numpr")
     model, output = _import(source, tmp_path / "cong-van.yaml")
     _check(model)
+
+
+def test_a_typed_annex_number_becomes_phu_luc_with_a_warning(tmp_path):
+    """congvan numbers the annexes: a single annex headed "Phụ lục II" by the clerk is
+    written ``heading: Phụ lục`` (the YAML validates), and the report says what changes."""
+    import docx
+
+    source = clerk_docx(tmp_path / "cong-van.docx")
+    d = docx.Document(source)
+    heading = next(p for p in d.paragraphs if p.text == "Phụ lục")
+    heading.runs[0].text = "Phụ lục II"
+    d.save(source)
+    model, output = _import(source, tmp_path / "cong-van.yaml")
+    _check(model)
+    assert "annex 1 is headed 'Phụ lục II' in the file; congvan numbers the annexes and prints 'Phụ lục'" in output
+    assert "Left over (0)" in output and "does not validate" not in output

@@ -61,3 +61,21 @@ def test_page_numbers_from_two_and_restarting_in_each_annex(rendered):
     pdfs, _ = rendered
     numbers = [v.number for v in pages(pdfs["example"])]
     assert numbers == ["", "2", ""]  # page 1 unnumbered; the annex starts its own count
+
+
+def test_every_pdf_here_passes_check_with_no_fail(rendered):
+    """Issue 10 §6: congvan's own PDFs and the PDFs LibreOffice makes of its DOCX files,
+    for every dispatch of the parity test, pass ``congvan check``: warnings at most (the
+    example's placeholder address, LibreOffice's substitute font), never a fail."""
+    from generator.check import check_bytes
+    from generator.check.report import FAIL
+
+    pdfs, lo = rendered
+    failed = {}
+    for engine, made in (("congvan", pdfs), ("libreoffice", lo)):
+        for name, data in made.items():
+            report = check_bytes(data, f"{name}.pdf")
+            fails = [(r.rule, r.where, r.found) for r in report.results if r.verdict == FAIL]
+            if fails:
+                failed[f"{engine}:{name}"] = fails
+    assert failed == {}

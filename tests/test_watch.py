@@ -16,8 +16,8 @@ from click.testing import CliRunner
 from conftest import EXAMPLE, ROOT
 from pdfread import PdfReader
 
-from generator.cli import cli
 from generator.batch.watching import fingerprint
+from generator.cli import cli
 
 CLUSTER5 = {"38-thanh-hoa", "40-nghe-an", "42-ha-tinh", "44-quang-binh", "45-quang-tri",
             "46-thua-thien-hue", "48-da-nang", "phu-luc"}

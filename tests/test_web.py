@@ -369,8 +369,8 @@ def test_the_preview_is_the_pages_of_the_pdf(client):
 
 
 def test_downloads_are_the_command_lines_bytes(client, folder):
-    from generator.render.docx import docx_bytes
     from generator.input.loader import load_dispatch
+    from generator.render.docx import docx_bytes
     from generator.render.pdf import pdf_bytes
 
     model = load_dispatch(folder / "vd" / "cong-van.yaml")

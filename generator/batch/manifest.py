@@ -23,6 +23,8 @@ __all__ = ["MANIFEST", "Entry", "Manifest", "digest", "file_digest"]
 
 MANIFEST = "manifest.json"
 FORMAT = 1
+#: Outputs up to which the manifest is written indented (see :meth:`Manifest.save`).
+READABLE = 1000
 
 #: The names a batch gives its outputs: a plain file name, or one in ``print/``. A
 #: manifest edited by hand (or by anyone) naming anything else (``../../x``, an
@@ -84,6 +86,9 @@ class Manifest:
     plan: dict[str, dict[str, str]] = field(default_factory=dict)
     #: Why the folder's manifest.json was not used ("" when it was, or when there is none).
     problem: str = field(default="", compare=False)
+    #: For a batch from a list (``--per-recipient``): copy's file stem -> its row, recipient
+    #: and cells as of the last run.
+    rows: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, folder: Path) -> Manifest:
@@ -99,17 +104,25 @@ class Manifest:
             return cls(problem=_("{file} cannot be read ({reason})", file=path, reason=exc.strerror or exc))
         try:
             data = json.loads(raw.decode("utf-8"))
-            return cls(outputs=_outputs(data), plan=_plan(data))
+            return cls(outputs=_outputs(data), plan=_plan(data), rows=_rows(data))
         except (ValueError, KeyError, TypeError, AttributeError):
             return cls(problem=_("{file} is damaged or of another version of congvan", file=path))
 
     def save(self, folder: Path) -> None:
+        """Write the manifest. Up to :data:`READABLE` outputs it is indented for a person to
+        read; above (a list of thousands of copies) it is written compact, which Python's
+        JSON encoder does several times faster (6,642 outputs: 0.03 s instead of 0.2 s)."""
         data = {
             "format": FORMAT,
-            "outputs": {k: dataclasses.asdict(v) for k, v in sorted(self.outputs.items())},
+            "outputs": {k: {"about": v.about, "inputs": v.inputs, "sha256": v.sha256}
+                        for k, v in sorted(self.outputs.items())},
             "plan": self.plan,
+            **({"rows": self.rows} if self.rows else {}),
         }
-        text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        if len(self.outputs) <= READABLE:
+            text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        else:
+            text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
         atomic_write_bytes(folder / MANIFEST, text.encode())
 
 
@@ -144,6 +157,15 @@ def _plan(data: dict[str, Any]) -> dict[str, dict[str, str]]:
         dt.date.fromisoformat(province["start"])
         dt.date.fromisoformat(province["end"])
     return plan
+
+
+def _rows(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The list snapshot of a manifest read from JSON (``--per-recipient``), checked as
+    :func:`_outputs` does: each copy's stem maps to a mapping."""
+    rows = data.get("rows", {})
+    if not isinstance(rows, dict) or not all(isinstance(k, str) and isinstance(v, dict) for k, v in rows.items()):
+        raise ValueError("rows")
+    return rows
 
 
 def _strings(value: Any) -> bool:

@@ -27,11 +27,12 @@ from typing import Any
 from generator import __version__
 from generator.atomic import atomic_write_bytes, remove_stale_temporaries
 from generator.batch.copies import ProvinceCopy, plan_copies
-from generator.errors import InputError, RenderError
-from generator.i18n import N_, _, translate
 from generator.batch.locking import folder_lock
 from generator.batch.manifest import MANIFEST, Entry, Manifest, digest, file_digest
+from generator.errors import InputError, RenderError
+from generator.i18n import N_, _, translate
 from generator.input.model import Dispatch
+from generator.input.recipients import RecipientCopy, RecipientList, list_changes
 from generator.render.view import DispatchView, build_view
 
 __all__ = ["BatchResult", "Output", "PrintResult", "plan_outputs", "report_text", "run_batch", "run_print"]
@@ -57,7 +58,7 @@ class Output:
 
     name: str
     fmt: str
-    copy: ProvinceCopy | None
+    copy: ProvinceCopy | RecipientCopy | None
     inputs: dict[str, str]
     #: Why it must be made now ("" when it is up to date).
     reason: str = ""
@@ -81,6 +82,8 @@ class BatchResult:
     dry_run: bool = False
     #: What the clerk should know about the run (a damaged manifest.json), shown first.
     notes: list[str] = field(default_factory=list)
+    #: The list the copies came from (``--per-recipient``); None for a per-province batch.
+    list_file: str | None = None
 
     def summary(self) -> str:
         message = (
@@ -135,12 +138,35 @@ def _template_files(fmt: str, templates: Path | None) -> dict[str, Path]:
     return files
 
 
-def plan_outputs(dispatch: Dispatch, formats: Iterable[str]) -> list[tuple[DispatchView, list[Output]]]:
+@dataclass(frozen=True)
+class _LazyView:
+    """A copy's view, built where it is rendered: a batch of thousands of copies keeps
+    only their hashes, never all their views at once (memory stays flat)."""
+
+    dispatch: Dispatch
+    copy: RecipientCopy
+
+    def build(self) -> DispatchView:
+        return build_view(self.dispatch, self.copy, annexes=False)
+
+
+def _view_of(view: DispatchView | _LazyView) -> DispatchView:
+    return view.build() if isinstance(view, _LazyView) else view
+
+
+def plan_outputs(
+    dispatch: Dispatch, formats: Iterable[str], recipients: RecipientList | None = None,
+) -> list[tuple[DispatchView, list[Output]]]:
     """Every file of the batch, with the view it prints and the hashes of its inputs.
 
     Copies share one annex file (``phu-luc.pdf``) unless each shades its own row in
     the plan table; then each copy carries its annex. So a schedule change remakes
     the shared annex and the copies whose own dates changed, not all 63.
+
+    With ``recipients`` (a list read by :mod:`generator.input.recipients`), one copy per row of
+    it instead, sharing the annexes (if the dispatch has any); each copy's view is built
+    where it is rendered (a :class:`_LazyView`), so that thousands of views are never
+    held at once.
     """
     from generator.render.docx import issue_datetime
 
@@ -157,6 +183,29 @@ def plan_outputs(dispatch: Dispatch, formats: Iterable[str]) -> list[tuple[Dispa
         work.append((view, [Output(f"{stem}.{fmt}", fmt, copy, {"content": content, **shared[fmt]})
                             for fmt in formats]))
 
+    if recipients is not None:
+        if dispatch.annexes:
+            from generator.render.view import _in_tone_style
+
+            add(_in_tone_style(build_view(dispatch), dispatch.per_province.tones), ANNEX_STEM, None)
+        if not recipients.copies:
+            return work
+        # Copies differ only in their recipient and their paragraph: the view of one with
+        # neither is hashed once, and each copy's hash is made from it and its own two
+        # texts (as the view writes them), instead of building and hashing thousands of views.
+        from generator.input.provinces import place_tones
+
+        tones = dispatch.per_province.tones
+        blank = RecipientCopy(row=0, recipient="", stem="", paragraph=None if recipients.copies[0].paragraph is None
+                              else "")
+        base = digest({"view": build_view(dispatch, blank, annexes=False), "author": dispatch.agency.name,
+                       "when": when, "annexes_only": False})
+        for row in recipients.copies:
+            content = digest({"base": base, "recipient": place_tones(row.recipient, tones),
+                              "paragraph": None if row.paragraph is None else place_tones(row.paragraph, tones)})
+            work.append((_LazyView(dispatch, row), [
+                Output(f"{row.stem}.{fmt}", fmt, row, {"content": content, **shared[fmt]}) for fmt in formats]))
+        return work
     copies = plan_copies(dispatch)
     if not own_annex:
         add(build_view(dispatch, copies[0]), ANNEX_STEM, None)
@@ -280,17 +329,23 @@ def _run_batch(
     jobs: int = 1,
     dry_run: bool = False,
     progress: Callable[[int], Any] | None = None,
+    recipients: RecipientList | None = None,
 ) -> BatchResult:
     started = time.perf_counter()
     manifest = Manifest.load(folder)
-    planned = plan_outputs(dispatch, formats)
-    copies = [o.copy for _, outputs in planned for o in outputs[:1] if o.copy is not None]
+    planned = plan_outputs(dispatch, formats, recipients)
     result = BatchResult(dry_run=dry_run)
     if manifest.problem:
         result.notes.append(_manifest_note(manifest.problem))
-    snapshot = _plan_snapshot(copies)
-    result.plan_changes = plan_changes(manifest.plan, snapshot)
-    result.plan_change_records = plan_change_records(manifest.plan, snapshot)
+    if recipients is not None:
+        rows = recipients.snapshot
+        result.list_file = recipients.file.name
+        result.plan_changes = list_changes(manifest.rows, rows)
+    else:
+        copies = [o.copy for _, outputs in planned for o in outputs[:1] if isinstance(o.copy, ProvinceCopy)]
+        snapshot = _plan_snapshot(copies)
+        result.plan_changes = plan_changes(manifest.plan, snapshot)
+        result.plan_change_records = plan_change_records(manifest.plan, snapshot)
     todo: list[tuple[DispatchView, list[Output]]] = []
     for view, outputs in planned:
         for o in outputs:
@@ -341,7 +396,10 @@ def _run_batch(
                 continue
             manifest.outputs.pop(name, None)
         if len(done) == sum(len(outs) for _, outs in todo) and not not_archived:
-            manifest.plan = snapshot
+            if recipients is not None:
+                manifest.rows = rows
+            else:
+                manifest.plan = snapshot
         try:
             manifest.save(folder)
         except RenderError:
@@ -361,6 +419,8 @@ def _manifest_note(problem: str) -> str:
 def _about(o: Output) -> dict[str, Any]:
     if o.copy is None:
         return {"annexes": True}
+    if isinstance(o.copy, RecipientCopy):
+        return {"row": o.copy.row}
     return {"province": o.copy.province.code, "name": o.copy.province.name, "cluster": o.copy.cluster_name}
 
 
@@ -395,6 +455,12 @@ def _archive(folder: Path, name: str) -> None:
 # --- rendering, in this process or in forked workers ----------------------------------
 
 _WORK: dict[str, Any] = {}
+
+#: Copies a worker makes before a fresh one (forked again from the warm parent) takes
+#: over: what WeasyPrint and python-docx keep from each copy (a little: 1 MB per hundred
+#: DOCX) then never adds up, and memory is the same for 3,321 copies as for 630. A
+#: per-province batch (63 copies) never reaches it.
+RECYCLE = 400
 
 
 def _render_all(
@@ -433,10 +499,10 @@ def _word_while_loading_weasyprint(
     count = len(_WORK["todo"])
     _load_renderers({"docx"}, templates)
     context = _context()
-    with _pool(context, 1) as word:
+    with _pool(context, 1, RECYCLE) as word:
         docx = word.imap_unordered(functools.partial(_render_one, only="docx"), range(count))
         _load_renderers({"pdf"}, templates)  # inherited by every PDF worker
-        with _pool(context, min(jobs, count)) as pdf:
+        with _pool(context, min(jobs, count), RECYCLE) as pdf:
             for results in pdf.imap_unordered(functools.partial(_render_one, only="pdf"), range(count)):
                 if progress:
                     progress(1)
@@ -478,7 +544,7 @@ def _freeze() -> None:
     gc.freeze()
 
 
-def warm_up(dispatch: Dispatch, formats: Iterable[str]) -> None:
+def warm_up(dispatch: Dispatch, formats: Iterable[str], recipients: RecipientList | None = None) -> None:
     """Load and warm this process's renderers with one copy, writing nothing.
 
     For a process that stays up (``congvan watch``): workers forked from it later start
@@ -487,8 +553,9 @@ def warm_up(dispatch: Dispatch, formats: Iterable[str]) -> None:
     """
     formats = set(formats)
     _load_renderers(formats, dispatch.templates_dir)
-    planned = plan_outputs(dispatch, sorted(formats))
+    planned = plan_outputs(dispatch, sorted(formats), recipients)
     view, outputs = next(((v, outs) for v, outs in planned if not outs[0].annexes_only), planned[0])
+    view = _view_of(view)
     from generator.render.docx import issue_datetime
 
     for o in outputs:
@@ -505,7 +572,7 @@ def _in_workers(work: Callable[[int], Any], count: int, jobs: int, *, ordered: b
     if jobs <= 1 or count <= 1:
         yield from (work(i) for i in range(count))
         return
-    with _pool(_context(), min(jobs, count)) as pool:
+    with _pool(_context(), min(jobs, count), RECYCLE) as pool:
         yield from (pool.imap if ordered else pool.imap_unordered)(work, range(count))
 
 
@@ -533,7 +600,7 @@ _STOPS = ("SIGINT", "SIGTERM")
 
 
 @contextlib.contextmanager
-def _pool(context: Any, processes: int) -> Iterator[Any]:
+def _pool(context: Any, processes: int, maxtasksperchild: int | None = None) -> Iterator[Any]:
     """A pool of ``processes`` workers that stop quietly on Ctrl-C and ``kill``
     (:func:`_worker_signals`); spawned workers are also handed :data:`_WORK` and the
     message language, which forked ones inherit (:func:`_adopt`).
@@ -556,11 +623,11 @@ def _pool(context: Any, processes: int) -> Iterator[Any]:
 
         initializer, initargs = _adopt, (dict(_WORK), language())
     if not hasattr(signal, "pthread_sigmask"):  # Windows
-        pool = context.Pool(processes, initializer=initializer, initargs=initargs)
+        pool = context.Pool(processes, initializer, initargs, maxtasksperchild)
     else:
         held = signal.pthread_sigmask(signal.SIG_BLOCK, {getattr(signal, name) for name in _STOPS})
         try:
-            pool = context.Pool(processes, initializer=initializer, initargs=initargs)
+            pool = context.Pool(processes, initializer, initargs, maxtasksperchild)
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
     try:
@@ -608,6 +675,7 @@ def _render_one(index: int, only: str | None = None) -> list[tuple[str, str]]:
     import hashlib
 
     view, outputs = _WORK["todo"][index]
+    view = _view_of(view)
     done = []
     for o in outputs:
         if only is not None and o.fmt != only:
@@ -642,7 +710,8 @@ def report_text(result: BatchResult, detail: str = "all") -> str:
     notes = [_("Note: {message}", message=note) for note in result.notes]
     if detail == "summary":
         return "\n".join([*notes, result.summary()]) + "\n"
-    lines = notes + [_("Schedule changes:")] + [f"  {c}" for c in result.plan_changes or [_("none")]]
+    heading = _("Changes in {file}:", file=result.list_file) if result.list_file else _("Schedule changes:")
+    lines = notes + [heading] + [f"  {c}" for c in result.plan_changes or [_("none")]]
     if (detail == "changes" and not result.dry_run and result.written
             and all(why == "new" for _n, why in result.written)):
         lines += [_("New files, written: {count} (listed in report.txt)", count=len(result.written))]
@@ -691,8 +760,8 @@ def write_report(folder: Path, result: BatchResult) -> None:
     now = dt.datetime.now()
     data = {
         "time": now.isoformat(timespec="seconds"),
-        "plan_changes": result.plan_change_records,
-        "plan_changes_text": result.plan_changes,
+        **({"list": result.list_file, "list_changes": result.plan_changes} if result.list_file else {
+            "plan_changes": result.plan_change_records, "plan_changes_text": result.plan_changes}),
         "written": [{"file": n, "why": why} for n, why in result.written],
         "unchanged": result.unchanged,
         "archived": result.archived,
@@ -720,6 +789,8 @@ def write_report(folder: Path, result: BatchResult) -> None:
 
 PRINT_DIR = "print"
 PRINT_STEM = "in-tat-ca"
+#: Copies in one print file: a printer queue takes a few hundred copies at a time, not thousands.
+VOLUME_SIZE = 200
 
 
 @dataclass
@@ -734,7 +805,8 @@ class PrintResult:
 
 def run_print(
     dispatch: Dispatch, folder: Path, *, formats: list[str], index: bool = False,
-    annex_copies: int | None = None, jobs: int = 1,
+    annex_copies: int | None = None, jobs: int = 1, recipients: RecipientList | None = None,
+    volume_size: int = VOLUME_SIZE,
 ) -> PrintResult:
     """Build the print-ready files of a batch already brought up to date in ``folder``.
 
@@ -745,34 +817,57 @@ def run_print(
     ``print/phu-luc-x<N>.pdf`` is the annex alone, N times. A print file is made again only
     when a file in it, or an option, changed (recorded in the manifest like the copies).
     With ``jobs`` above 1, the PDF and the DOCX are made at the same time in two processes.
+
+    With ``recipients``, the copies are the list's rows. More copies than ``volume_size``
+    are split into volumes, ``print/in-tat-ca-tap-01.pdf``, ``…-tap-02.pdf``, each of
+    ``volume_size`` copies, duplex-safe on its own and made again only when a copy in
+    it changed; print files of an earlier run that are no longer made are removed.
     """
     with folder_lock(folder):
-        return _run_print(dispatch, folder, formats=formats, index=index, annex_copies=annex_copies, jobs=jobs)
+        return _run_print(dispatch, folder, formats=formats, index=index, annex_copies=annex_copies, jobs=jobs,
+                          recipients=recipients, volume_size=volume_size)
+
+
+def volume_names(count: int, fmt: str, volume_size: int = VOLUME_SIZE) -> list[str]:
+    """The print files of ``count`` copies: one, or a volume per ``volume_size`` copies."""
+    volumes = max(1, -(-count // volume_size))
+    if volumes == 1:
+        return [f"{PRINT_DIR}/{PRINT_STEM}.{fmt}"]
+    width = max(2, len(str(volumes)))
+    return [f"{PRINT_DIR}/{PRINT_STEM}-tap-{k:0{width}d}.{fmt}" for k in range(1, volumes + 1)]
 
 
 def _run_print(
     dispatch: Dispatch, folder: Path, *, formats: list[str], index: bool, annex_copies: int | None,
-    jobs: int = 1,
+    jobs: int = 1, recipients: RecipientList | None = None, volume_size: int = VOLUME_SIZE,
 ) -> PrintResult:
     manifest = Manifest.load(folder)
-    own_annex = dispatch.per_province.highlight
-    copies = plan_copies(dispatch)
+    own_annex = dispatch.per_province.highlight and recipients is None
+    copies: list[ProvinceCopy] | list[RecipientCopy] = recipients.copies if recipients else plan_copies(dispatch)
     result = PrintResult()
     files: list[tuple[str, list[tuple[str, str]], dict[str, Any]]] = []
     if annex_copies is not None:
-        if own_annex or not dispatch.plan:
+        if own_annex or not (dispatch.plan if recipients is None else dispatch.annexes):
             raise InputError([_("--annex-only needs the copies to share one annex (per_province.highlight: false).")])
         files.append((f"{PRINT_DIR}/{ANNEX_STEM}-x{annex_copies}.pdf",
                      [("Phụ lục", f"{ANNEX_STEM}.pdf")], {"annex_copies": annex_copies}))
     else:
         for fmt in formats:
             parts = [(c.recipient, f"{c.stem}.{fmt}") for c in copies]
-            options: dict[str, Any] = {"index": index and fmt == "pdf"}
-            if fmt == "docx":
-                pdfs = [_pdf_of(manifest, folder, c.stem) for c in copies]
-                options["pages_from"] = [pdf for pdf, _sha in pdfs]
-                options["pdf_sha256"] = [(pdf, sha) for pdf, sha in pdfs if pdf]
-            files.append((f"{PRINT_DIR}/{PRINT_STEM}.{fmt}", parts, options))
+            names = volume_names(len(parts), fmt, volume_size)
+            pdfs = [_pdf_of(manifest, folder, c.stem) for c in copies] if fmt == "docx" else []
+            for k, name in enumerate(names):
+                volume = slice(k * volume_size, (k + 1) * volume_size)
+                options: dict[str, Any] = {"index": index and fmt == "pdf"}
+                if fmt == "docx":
+                    options["pages_from"] = [pdf for pdf, _sha in pdfs[volume]]
+                    options["pdf_sha256"] = [(pdf, sha) for pdf, sha in pdfs[volume] if pdf]
+                files.append((name, parts[volume], options))
+            # print files of an earlier run that this one does not make (fewer or more volumes)
+            for old in [n for n in manifest.outputs if _print_file_of(n, fmt) and n not in names]:
+                (folder / old).unlink(missing_ok=True)
+                del manifest.outputs[old]
+    remove_stale_temporaries(folder, {name for name, _parts, _options in files})  # a killed run's (we hold the lock)
     software = digest({n: _version(n) for n in ("congvan", "pikepdf", "python-docx", "weasyprint")})
     todo: list[tuple[str, list[tuple[str, str]], dict[str, Any], dict[str, str], str]] = []
     for name, parts, options in files:
@@ -780,7 +875,9 @@ def _run_print(
         missing = [f for (_, f), e in zip(parts, entries, strict=True) if e is None or not (folder / f).is_file()]
         if missing:
             raise InputError([f"{folder}: " + _("{file} is missing: run `congvan batch --per-province` first.",
-                                                 file=missing[0])])
+                                                 file=missing[0])] if recipients is None else [
+                f"{folder}: " + _("{file} is missing: run `congvan batch --per-recipient {list}` first.",
+                                  file=missing[0], list=recipients.file.name)])
         # A print DOCX's blank pages follow its copies' PDFs (their page counts): those are its files too.
         pdfs = [(pdf, sha) for pdf, sha in options.pop("pdf_sha256", [])]
         inputs = {"files": digest([(f, e.sha256) for (_, f), e in zip(parts, entries, strict=True)]  # type: ignore[union-attr]
@@ -792,9 +889,23 @@ def _run_print(
             result.unchanged.append(name)
             continue
         todo.append((name, parts, options, inputs, reason))
+    import hashlib
+
+    if len(files) > len(formats):  # volumes: each written as soon as it is made, one at a time a worker
+        # by name: tap-01.docx, tap-01.pdf, tap-02.docx, …: a DOCX and a PDF volume side by side
+        todo.sort(key=lambda t: t[0])
+        try:
+            for k, sha in _write_volumes(folder, [(name, parts, options) for name, parts, options, _i, _r in todo],
+                                         title=dispatch.subject, jobs=jobs):
+                name, _parts, _options, inputs, reason = todo[k]
+                manifest.outputs[name] = Entry(inputs, sha, {"print": True})
+                result.written.append((name, reason))
+        finally:
+            result.written.sort(key=lambda w: w[0])
+            manifest.save(folder)
+        return result
     made = _make_print_files(folder, [(name, parts, options) for name, parts, options, _i, _r in todo],
                              title=dispatch.subject, jobs=jobs)
-    import hashlib
 
     # Written only once every file is made: an error in one leaves all as they were.
     for (name, _parts, _options, inputs, reason), data in zip(todo, made, strict=True):
@@ -803,6 +914,54 @@ def _run_print(
         result.written.append((name, reason))
     manifest.save(folder)
     return result
+
+
+def _write_volumes(
+    folder: Path, files: list[tuple[str, list[tuple[str, str]], dict[str, Any]]], *, title: str, jobs: int
+) -> Iterator[tuple[int, str]]:
+    """Make and write each volume of the print files; yield its position and the hash of its
+    bytes as each is written. Up to ``jobs`` volumes are made at once, each in a worker that
+    reads only its own copies, so memory holds a volume a worker, never the whole batch."""
+    if not files:
+        return
+    _WORK.update(print_folder=folder, print_files=files, print_title=title)
+    try:
+        if jobs <= 1 or len(files) == 1:
+            yield from (_write_volume(i) for i in range(len(files)))
+            return
+        context = _context()
+        # Merging a DOCX volume builds one tree of its 200 copies (about 180 MB): two at once
+        # were the batch's peak of memory. One at a time, beside a PDF volume (about 100 MB).
+        _WORK["docx_lock"] = context.Lock()
+        # A new worker for each volume (forked in milliseconds): what a worker's allocator
+        # kept from a DOCX merge would otherwise stay with it while it makes a PDF volume.
+        with _pool(context, min(jobs, len(files)), 1) as pool:
+            yield from pool.imap_unordered(_write_volume, range(len(files)))
+    finally:
+        _WORK.clear()
+
+
+def _write_volume(index: int) -> tuple[int, str]:
+    import contextlib
+    import hashlib
+
+    name = _WORK["print_files"][index][0]
+    lock = _WORK.get("docx_lock") if name.endswith(".docx") else None
+    with lock or contextlib.nullcontext():
+        data = _make_print_file(index)
+    atomic_write_bytes(_WORK["print_folder"] / name, data)
+    sha = hashlib.sha256(data).hexdigest()
+    # The merge leaves reference cycles (python-docx's and lxml's proxies) that the collector
+    # would reach only after several volumes: without this, a worker held 130 MB more at
+    # each DOCX volume of 200 copies.
+    del data
+    gc.collect()
+    return index, sha
+
+
+def _print_file_of(name: str, fmt: str) -> bool:
+    """Whether ``name`` is one of the main print files (one, or a volume) in format ``fmt``."""
+    return name.startswith(f"{PRINT_DIR}/{PRINT_STEM}") and name.endswith(f".{fmt}")
 
 
 def _make_print_files(
@@ -834,11 +993,21 @@ def _pdf_of(manifest: Manifest, folder: Path, stem: str) -> tuple[str | None, st
     return f"{stem}.pdf", pdf.sha256
 
 
+#: Above this many copies a print PDF is built in rounds (:mod:`generator.batch.volumes`), its
+#: memory then flat; a per-province batch (63 copies at most) is built at once, as before.
+_ROUNDS_FROM = 64
+
+
 def _make_print_file(index: int) -> bytes:
     from generator.batch import printing
 
     folder: Path = _WORK["print_folder"]
     name, parts, options = _WORK["print_files"][index]
+    if name.endswith(".pdf") and "annex_copies" not in options and len(parts) > _ROUNDS_FROM:
+        from generator.batch.volumes import print_pdf_in_rounds
+
+        return print_pdf_in_rounds([label for label, _f in parts], lambda i: (folder / parts[i][1]).read_bytes(),
+                                   index=options["index"], title=_WORK["print_title"])
     blobs = {f: (folder / f).read_bytes() for f in dict.fromkeys(f for _, f in parts)}
     if name.endswith(".docx"):
         # The page counts come from the copies' PDFs, where the batch made them too.

@@ -37,8 +37,8 @@ __all__ = [
 
 def read_document(data: bytes, name: str) -> Document:
     """Read ``data`` (the bytes of the file called ``name``) as a PDF or a DOCX."""
-    from generator.i18n import _
     from generator.check.bounds import docx_fits, pdf_fits
+    from generator.i18n import _
 
     if data[:5] == b"%PDF-":
         from generator.check.pdf_reader import read_pdf

@@ -8,8 +8,8 @@ import re
 import zipfile
 from typing import Any
 
-from generator.i18n import _
 from generator.check.doc import Document
+from generator.i18n import _
 
 __all__ = ["read_addresses"]
 

@@ -14,6 +14,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
+from generator.check.doc import CheckReadError
 from generator.i18n import _
 from generator.input.model import (
     MAX_CHECK_BYTES,
@@ -23,7 +24,6 @@ from generator.input.model import (
     MAX_CHECK_PART_BYTES,
     MAX_CHECK_STREAM_BYTES,
 )
-from generator.check.doc import CheckReadError
 
 __all__ = ["docx_fits", "file_fits", "pdf_fits"]
 

@@ -16,9 +16,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from generator.i18n import _
 from generator.check.doc import CheckReadError, Document, HRule, Line, Numbering, Section
 from generator.check.pdf_reader import ANNEX_START
+from generator.i18n import _
 
 __all__ = ["read_docx"]
 

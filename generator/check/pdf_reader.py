@@ -12,8 +12,8 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 
-from generator.i18n import _
 from generator.check.doc import CheckReadError, Document, HRule, Line, Numbering, Section
+from generator.i18n import _
 
 __all__ = ["read_pdf"]
 
@@ -144,8 +144,10 @@ def _page_lines(page, number: int) -> list[Line]:  # type: ignore[no-untyped-def
                 gap = c["x0"] - segment[-1]["x1"]
                 # The header's two columns are split where the columns meet, however
                 # close their words come (a long parent agency on the Quốc hiệu's
-                # baseline); elsewhere a gap wider than two characters splits.
-                across = split is not None and split[0] <= index < split[1] and segment[-1]["x1"] <= split[2] < c["x1"]
+                # baseline), but never inside a word (a line typed across both columns);
+                # elsewhere a gap wider than two characters splits.
+                across = (split is not None and split[0] <= index < split[1]
+                          and segment[-1]["x1"] <= split[2] < c["x1"] and _between_words(segment[-1], c))
                 if across or gap > 2 * max(c["size"], segment[-1]["size"]):
                     out += _line(segment, number, index)
                     segment = []
@@ -154,6 +156,13 @@ def _page_lines(page, number: int) -> list[Line]:  # type: ignore[no-untyped-def
             out += _line(segment, number, index)
     out.sort(key=lambda ln: (ln.y or 0, ln.x0 or 0))
     return out
+
+
+def _between_words(before: dict, after: dict) -> bool:
+    """Whether two characters side by side on a row are in different words: a space
+    between them, or a gap wider than a tenth of the type size."""
+    return (not before["text"].strip() or not after["text"].strip()
+            or after["x0"] - before["x1"] > 0.1 * max(before["size"], after["size"]))
 
 
 #: The Quốc hiệu and "Kính gửi" as :func:`_letters` gives them.

@@ -11,13 +11,14 @@ recipients' punctuation, the annex reference line, counts ("63 địa phương",
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from generator.i18n import _
-from generator.vietnamese import nfc
 from generator.importer.reading import Para, PlanTable, Source
+from generator.vietnamese import nfc
 
 __all__ = ["Recognised", "recognise"]
 
@@ -201,11 +202,18 @@ def _header(r: Recognised, header: list[Para], top: list[Para], corpus: str, kin
         lines = [_strip(x) for p in agency_paras for x in (p.lines or [p.text])]
         name = _recase(" ".join(lines), corpus)
         agency: dict[str, Any] = {"name": name}
-        # A DOCX breaks a line only where the clerk did; a PDF also where the column ends.
-        if len(lines) > 1 and (kind == "docx" or _broken_by_hand(lines, agency_paras[0].size)):
+        # congvan breaks a long name into balanced lines itself: lines it would print from the
+        # name alone come back as the name; other breaks are the clerk's (header_lines). A
+        # PDF also breaks where the column ends.
+        if len(lines) > 1 and not _computed_lines(name, lines, parent=False) \
+                and (kind == "docx" or _broken_by_hand(lines, agency_paras[0].size)):
             agency["header_lines"] = _split_like(name, lines)
         if parent:
-            agency["parent"] = _recase(" ".join(_strip(p.text) for p in parent), corpus)
+            parent_lines = [_strip(x) for p in parent for x in (p.lines or [p.text])]
+            agency["parent"] = _recase(" ".join(parent_lines), corpus)
+            if len(parent_lines) > 1 and not _computed_lines(agency["parent"], parent_lines, parent=True) \
+                    and (kind == "docx" or _broken_by_hand(parent_lines, parent[0].size, bold=False)):
+                agency["parent_lines"] = _split_like(agency["parent"], parent_lines)
         r.data["agency"] = agency
         r.recognised.append(_("agency") + (" " + _("and parent agency") if parent else ""))
         r.guessed.append(_("the agency's letter case, from the body text: {name}", name=name))
@@ -247,7 +255,14 @@ def _marks(text: str) -> list[str] | None:
     return re.findall("|".join(map(re.escape, names)), text)
 
 
-def _broken_by_hand(lines: list[str], size: float | None) -> bool:
+def _computed_lines(name: str, lines: list[str], *, parent: bool) -> bool:
+    """Whether ``lines`` are those congvan prints for ``name`` when no lines are given."""
+    from generator.render.view import header_lines
+
+    return [_strip(x).upper() for x in lines] == header_lines(name, None, parent=parent)
+
+
+def _broken_by_hand(lines: list[str], size: float | None, *, bold: bool = True) -> bool:
     """Lines of a PDF's agency name that a break typed by hand ended: the next word would
     have fitted in the header's left column."""
     from generator.render.fonts import text_width_mm
@@ -255,7 +270,7 @@ def _broken_by_hand(lines: list[str], size: float | None) -> bool:
 
     column = PAGE.text_width * PAGE.header_split
     for line, after in zip(lines, lines[1:], strict=False):
-        if text_width_mm(f"{line} {after.split()[0]}", size or 12, bold=True) < column - 2:
+        if text_width_mm(f"{line} {after.split()[0]}", size or 12, bold=bold) < column - 2:
             return True
     return False
 
@@ -298,10 +313,15 @@ def _recase(text: str, corpus: str) -> str:
         best = 0
         for n in range(min(len(words) - i, _RECASE_RUN), 1, -1):
             pattern = r"(?<!\w)" + r"[^\w]+".join(re.escape(w) for w in words[i:i + n]) + r"(?!\w)"
-            m = re.search(pattern, corpus, re.IGNORECASE)
-            if m:
+            matches = list(itertools.islice(re.finditer(pattern, corpus, re.IGNORECASE), 20))
+            if matches:
+                # A run found inside a sentence says how its first word is written; at a
+                # sentence's start its capital may be only the sentence's.
+                m = next((x for x in matches if not _starts_sentence(corpus, x.start())), matches[0])
                 found = re.findall(r"\w+", m.group(0))
                 if len(found) == n:
+                    if i > 0 and _starts_sentence(corpus, m.start()):
+                        found[0] = found[0][:1].lower() + found[0][1:]
                     out[i:i + n] = found
                     best = n
                 break
@@ -328,6 +348,11 @@ def _recase(text: str, corpus: str) -> str:
         at = j + len(orig)
     pieces.append(text[at:])
     return "".join(pieces)
+
+
+def _starts_sentence(corpus: str, at: int) -> bool:
+    before = corpus[:at].rstrip()
+    return not before or before[-1] in ".:;!?\n"
 
 
 # --- Kính gửi ----------------------------------------------------------------------------------
@@ -436,6 +461,8 @@ def _signature(r: Recognised, rest: list[Para], source: Source) -> None:
         captions.append(rest[i])
         i += 1
     rest = rest[i:]
+    if qr and len(captions) > len(qr):
+        captions = _captions_joined(captions, len(qr), source.kind)
     if qr:
         if source.kind == "pdf":
             caps = sorted(captions, key=lambda p: p.centre or 0)
@@ -470,6 +497,29 @@ def _signature(r: Recognised, rest: list[Para], source: Source) -> None:
             right.append(p)
     _noi_nhan(r, left)
     _signer(r, right)
+
+
+def _captions_joined(captions: list[Para], codes: int, kind: str) -> list[Para]:
+    """The lines of each QR code's caption (congvan breaks a long caption into balanced
+    lines) as one caption: lines centred alike are one caption, when that gives one
+    caption a code; else the lines as they are."""
+    groups: list[list[Para]] = []
+    for p in captions:
+        group = next((g for g in groups if p.centre is not None and g[0].centre is not None
+                      and abs(p.centre - g[0].centre) < 2.5), None)
+        if group is None:
+            groups.append([p])
+        else:
+            group.append(p)
+    if len(groups) != codes or any(p.centre is None for p in captions):
+        return captions
+    out = []
+    for g in groups:
+        g = sorted(g, key=lambda p: p.key) if kind == "pdf" else g
+        lines = [_strip(x) for p in g for x in (p.lines or [p.text])]
+        out.append(Para(text=" ".join(lines), part=g[0].part, column=g[0].column, lines=lines, key=g[0].key,
+                        centre=g[0].centre, pid=g[0].pid, in_cell=g[0].in_cell))
+    return out
 
 
 def _noi_nhan(r: Recognised, left: list[Para]) -> None:
@@ -560,32 +610,41 @@ def _annexes(r: Recognised, source: Source, paras: list[Para], corpus: str) -> N
     parts = sorted({p.part for p in paras if p.part > 0} | {t.part for t in source.tables if t.part > 0})
     annexes = []
     reference = None
+    typed: list[str | None] = []
     for k, part in enumerate(parts):
-        body = [p for p in paras if p.part == part and p.area == "body"]
+        body = _reference_joined([p for p in paras if p.part == part and p.area == "body"])
+        tables = [t for t in source.tables if t.part == part]
         annex: dict[str, Any] = {}
         title: list[str] = []
         attributes: list[dict[str, str]] = []
+        plain: list[str] = []
+        here = None  # this annex's reference line
         for p in body:
             text = _strip(p.text)
             if _ANNEX_HEADING.match(text) and "heading" not in annex and not title:
                 annex["heading"] = _strip(p.lines[0]) if len(p.lines) > 1 else text
                 if len(p.lines) > 1:
                     title.append(_strip(" ".join(p.lines[1:])))
-            elif _REFERENCE.match(text):
-                reference = text
+            elif _REFERENCE.match(text) and here is None:
+                reference = here = text
                 m = _REFERENCE.match(text)
                 type_name = _strip(m.group("type"))
                 if type_name != "Công văn":
                     r.data["type_name"] = type_name
-            elif _ATTRIBUTE.match(text) and len(_ATTRIBUTE.match(text).group("label").split()) <= 5:
+            elif not plain and _ATTRIBUTE.match(text) and len(_ATTRIBUTE.match(text).group("label").split()) <= 5:
                 m = _ATTRIBUTE.match(text)
                 attributes.append({"label": m.group("label"), "text": m.group("text")})
-            elif not attributes and _is_upper(text) and reference is None:
+            elif not attributes and not plain and _is_upper(text) and here is None:
                 title.append(text)
-            elif not attributes and reference is None and p.bold and not title:
+            elif not attributes and not plain and here is None and p.bold and not title:
                 title.append(text)
+            elif title and here is not None and not tables:
+                plain.append(text)  # a plain list annex: its lines as written
             else:
                 r.leave(("annexes", k), text)
+        typed.append(annex.get("heading"))
+        if plain:
+            annex["lines"] = plain
         # The agency's name is printed in normal case in the reference line: use it.
         if reference:
             m = re.search(r"\bcủa\s+(.+?)\)\s*$", reference)
@@ -594,6 +653,8 @@ def _annexes(r: Recognised, source: Source, paras: list[Para], corpus: str) -> N
                 if "header_lines" in r.data["agency"]:
                     r.data["agency"]["header_lines"] = _split_like(
                         r.data["agency"]["name"], r.data["agency"]["header_lines"])
+                    if _computed_lines(r.data["agency"]["name"], r.data["agency"]["header_lines"], parent=False):
+                        del r.data["agency"]["header_lines"]
         annex["title"] = _recase(" ".join(title), corpus) if title else _("(title)")
         if not title:
             r.warnings.append(_("annex {n} has no title: write one", n=k + 1))
@@ -601,7 +662,6 @@ def _annexes(r: Recognised, source: Source, paras: list[Para], corpus: str) -> N
             r.guessed.append(_("annex {n}'s title in normal case: {title}", n=k + 1, title=annex["title"]))
         if attributes:
             annex["attributes"] = attributes
-        tables = [t for t in source.tables if t.part == part]
         if tables:
             clusters, unit = _plan(r, tables[0], k)
             if clusters:
@@ -616,6 +676,84 @@ def _annexes(r: Recognised, source: Source, paras: list[Para], corpus: str) -> N
         r.recognised.append(_("annex {n}", n=k + 1) + (" " + _("with its plan table") if tables else ""))
     if annexes:
         r.data["annexes"] = annexes
+        _annex_headings(r, annexes, typed)
+
+
+def _reference_joined(body: list[Para]) -> list[Para]:
+    """The annex reference line as one paragraph: congvan breaks a long one into balanced
+    lines ("(Kèm theo Công văn số …" / "ngày … của …)"), a DOCX as paragraphs."""
+    out: list[Para] = []
+    i = 0
+    while i < len(body):
+        p = body[i]
+        text = _strip(p.text)
+        joined = None
+        if re.match(r"^\(\s*Kèm\s+theo\b", text, re.I) and not text.endswith(")"):
+            lines = [_strip(x) for x in (p.lines or [p.text])]
+            for j in range(i + 1, min(i + 4, len(body))):
+                if body[j].italic != p.italic or _ANNEX_HEADING.match(_strip(body[j].text)):
+                    break
+                lines += [_strip(x) for x in (body[j].lines or [body[j].text])]
+                if lines[-1].endswith(")"):
+                    joined = (j, Para(text=" ".join(lines), part=p.part, column=p.column, italic=p.italic,
+                                      size=p.size, lines=lines, key=p.key, centre=p.centre, pid=p.pid))
+                    break
+        if joined is not None:
+            out.append(joined[1])
+            i = joined[0] + 1
+        else:
+            out.append(p)
+            i += 1
+    return out
+
+
+_ROMAN = r"(?:[IVXLC]+|\d+)"
+
+
+def _annex_headings(r: Recognised, annexes: list[dict[str, Any]], typed: list[str | None]) -> None:
+    """Annex headings as congvan writes them: "Phụ lục", numbered by congvan ("Phụ lục I",
+    "Phụ lục II", … for two or more); the body's mentions of a numbered heading become
+    ``{annex:N}``."""
+    from generator.input.model import Annex, annex_headings
+
+    try:
+        computed = annex_headings([Annex(heading="Phụ lục" if t else None, title="x") for t in typed])
+    except Exception:
+        return
+    for k, (annex, printed, heading) in enumerate(zip(annexes, typed, computed, strict=True)):
+        if printed is None:
+            continue
+        annex["heading"] = "Phụ lục"
+        if _fold(printed) != _fold(heading or ""):
+            r.warnings.append(_(
+                "annex {n} is headed '{typed}' in the file; congvan numbers the annexes and prints '{heading}'",
+                n=k + 1, typed=printed, heading=heading))
+    numbered = {h: n for n, h in enumerate(computed, start=1) if h and h != "Phụ lục"}
+    if not numbered:
+        return
+    pattern = re.compile(r"(?<!\w)Phụ lục " + _ROMAN + r"(?!\w|\.\d)")
+
+    def refs(text: str, where: str) -> str:
+        new = pattern.sub(lambda m: f"{{annex:{numbered[m.group(0)]}}}" if m.group(0) in numbered else m.group(0),
+                          text)
+        if new != text:
+            r.guessed.append(_("{where}: the annex's heading written as {{annex:N}}", where=where))
+        return new
+
+    body = r.data.get("body", {})
+    for key in ("opening", "contact"):
+        body_list = body.get(key, [])
+        for i, t in enumerate(body_list):
+            body_list[i] = refs(t, f"body.{key}.{i}")
+    for i, d in enumerate(body.get("directives", [])):
+        d["text"] = refs(d["text"], f"body.directives.{i}")
+        if d.get("items"):
+            d["items"] = [refs(t, f"body.directives.{i}.items.{j}") for j, t in enumerate(d["items"])]
+    for k, annex in enumerate(annexes):
+        for j, a in enumerate(annex.get("attributes", [])):
+            a["text"] = refs(a["text"], f"annexes.{k}.attributes.{j}")
+        if annex.get("lines"):
+            annex["lines"] = [refs(t, f"annexes.{k}.lines.{j}") for j, t in enumerate(annex["lines"])]
 
 
 def _plan(r: Recognised, table: PlanTable, k: int) -> tuple[list[dict[str, Any]], str]:

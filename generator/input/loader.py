@@ -18,12 +18,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from generator.batch import copies
-from generator.render import fonts
-from generator.input import legacy
-from generator.input import schedule
 from generator.errors import InputError
 from generator.i18n import N_, _, os_reason, translate
+from generator.input import legacy, schedule
 from generator.input.model import Dispatch
+from generator.render import fonts
 
 __all__ = ["load_dispatch", "parse_dispatch"]
 
@@ -78,6 +77,7 @@ def parse_dispatch(text: str, *, source: Path, legacy_encoding: str | None = Non
     sources = _inline_plan_files(data, source)
     _resolve_images(data, source)
     _resolve_templates(data, source)
+    _resolve_copies_file(data, source)
     legacy_text = legacy.fix_tree(data, legacy_encoding, schedule.font_at(sources))
     if legacy_text:
         raise InputError([_place(loc, what, data, source, sources) for loc, what in legacy_text],
@@ -344,6 +344,24 @@ def _resolve_templates(data: Any, source: Path) -> None:
             file=str(source),
         )
     data["templates"] = str(path)
+
+
+def _resolve_copies_file(data: Any, source: Path) -> None:
+    """``copies.file`` names the list of recipients relative to the YAML file; it must exist."""
+    section = data.get("copies")
+    value = section.get("file") if isinstance(section, dict) else None
+    if not isinstance(value, str):
+        return
+    path = (source.parent / value).resolve()
+    if not path.is_file():
+        line = _line_of(data, ("copies", "file"))
+        raise InputError(
+            [f"{source}:{line}: copies.file: " + _(
+                "no file {name} next to {file}. Check the name of the list (.xlsx or .csv).",
+                name=repr(value), file=source.name)],
+            file=str(source),
+        )
+    section["file"] = str(path)
 
 
 def _line_of(data: Any, loc: tuple[Any, ...]) -> int:

@@ -580,6 +580,26 @@ class PerProvince(_Model):
         return value
 
 
+class Copies(_Model):
+    """One copy per row of a list, as Word's mail merge (``congvan batch --per-recipient``)."""
+
+    file: str | None = Field(
+        None, description="The list (.xlsx or .csv) next to this file, one row per copy, e.g. "
+        "'danh-sach.xlsx'. `print`, `watch` and `serve` then make its copies without --per-recipient.",
+    )
+    recipient_column: Text | None = Field(
+        None, description="The column printed after Kính gửi [default: the column headed 'Kính gửi'].",
+    )
+    file_column: Text | None = Field(
+        None, description="The column giving each copy's file name or code [default: a column headed "
+        "'Tên tệp' or 'Mã' if there is one, else the recipient's name without tone marks].",
+    )
+    paragraph: Text | None = Field(
+        None, description="A paragraph for each copy, after the directives; {Column name} is that "
+        "row's cell, e.g. 'Lớp tập huấn của đơn vị khai giảng ngày {Ngày tập huấn}.'",
+    )
+
+
 #: Placeholders a per-province paragraph may use.
 COPY_PLACEHOLDERS = {"province", "cluster", "start", "end", "province_count"}
 
@@ -613,6 +633,9 @@ class Dispatch(_Model):
     annexes: list[Annex] = Field(default_factory=list)
     per_province: PerProvince = Field(
         default_factory=PerProvince, description="Settings for one copy per province of the plan."
+    )
+    copies: Copies | None = Field(
+        None, description="One copy per row of a list (congvan batch --per-recipient).",
     )
     templates: str | None = Field(
         None,

@@ -24,16 +24,15 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.render import fonts
-from generator.render import ooxml
 from generator.atomic import atomic_write_bytes
 from generator.errors import CongVanError, RenderError
 from generator.i18n import _
-from generator.render.measures import PAGE, SIZES, mm_to_twips
 from generator.input.model import Dispatch
+from generator.render import fonts, ooxml
+from generator.render.measures import PAGE, SIZES, mm_to_twips
 from generator.render.reproducible import saved_docx, set_core_properties
-from generator.resources import TEMPLATES_DIR
 from generator.render.view import DispatchView, build_view
+from generator.resources import TEMPLATES_DIR
 
 if TYPE_CHECKING:
     from generator.batch.copies import ProvinceCopy

@@ -30,15 +30,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
-from generator.render import fonts
-from generator.render import measures
-from generator.render import pdf_reuse
 from generator.atomic import atomic_write_bytes, write_cache_bytes
 from generator.errors import RenderError
 from generator.i18n import _
 from generator.input.model import Dispatch
-from generator.resources import TEMPLATES_DIR, qr_cache_dir
+from generator.render import fonts, measures, pdf_reuse
 from generator.render.view import AnnexView, DispatchView, build_view
+from generator.resources import TEMPLATES_DIR, qr_cache_dir
 
 if TYPE_CHECKING:
     from generator.batch.copies import ProvinceCopy

@@ -17,11 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from generator.render import fonts
-from generator.render import measures
-from generator.render import qr
 from generator.input.model import ANNEX_REF, PLACEHOLDER, Annex, Dispatch, Plan, annex_headings
 from generator.input.provinces import place_tones
+from generator.render import fonts, measures, qr
 from generator.vietnamese import (
     document_number,
     full_date,
@@ -32,6 +30,7 @@ from generator.vietnamese import (
 
 if TYPE_CHECKING:
     from generator.batch.copies import ProvinceCopy
+    from generator.input.recipients import RecipientCopy
 
 __all__ = ["DispatchView", "balanced_lines", "build_view", "header_lines"]
 
@@ -134,7 +133,7 @@ class DispatchView:
 
 
 def build_view(
-    dispatch: Dispatch, copy: ProvinceCopy | None = None, *, annexes: bool = True
+    dispatch: Dispatch, copy: ProvinceCopy | RecipientCopy | None = None, *, annexes: bool = True
 ) -> DispatchView:
     """Compute the printed form of ``dispatch``, or of its copy for one province.
 
@@ -205,7 +204,7 @@ def fill(text: str, values: dict[str, str]) -> str:
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
-def _body(dispatch: Dispatch, values: dict[str, str], copy: ProvinceCopy | None) -> list[Paragraph]:
+def _body(dispatch: Dispatch, values: dict[str, str], copy: ProvinceCopy | RecipientCopy | None) -> list[Paragraph]:
     body = dispatch.body
     out = [Paragraph("text", fill(t, values)) for t in body.opening]
     for n, d in enumerate(body.directives, start=1):
@@ -216,7 +215,10 @@ def _body(dispatch: Dispatch, values: dict[str, str], copy: ProvinceCopy | None)
         for letter, item in zip(sub_item_letters(len(d.items)), d.items, strict=True):
             out.append(Paragraph("item", fill(item, local), f"{letter})"))
     paragraph = dispatch.per_province.paragraph
-    if copy is not None and paragraph is not None:
+    own = getattr(copy, "paragraph", None)  # a list row's copy: its paragraph, its cells in place
+    if own is not None:
+        out.append(Paragraph("text", own))
+    elif copy is not None and paragraph is not None and not hasattr(copy, "paragraph"):
         out.append(Paragraph("text", fill(paragraph, {**values, **copy.values})))
     out += [Paragraph("text", fill(t, values)) for t in body.contact]
     if body.closing:
@@ -312,7 +314,8 @@ def _reference(dispatch: Dispatch) -> str:
 
 
 def _annex(
-    dispatch: Dispatch, annex: Annex, heading: str | None, values: dict[str, str], copy: ProvinceCopy | None
+    dispatch: Dispatch, annex: Annex, heading: str | None, values: dict[str, str],
+    copy: ProvinceCopy | RecipientCopy | None,
 ) -> AnnexView:
     shade = copy.cluster_index if copy and dispatch.per_province.highlight and annex.plan is dispatch.plan else None
     return AnnexView(

@@ -23,8 +23,8 @@ def _say(**values: object) -> None:
 
 
 def main(argv: list[str]) -> int:
-    from generator.input import schedule
     from generator.batch.run import report_text, run_batch, run_print
+    from generator.input import schedule
     from generator.input.loader import load_dispatch
 
     path, folder = Path(argv[0]), Path(argv[1])

@@ -15,7 +15,6 @@ what they share.
 
 from __future__ import annotations
 
-from generator.i18n import _
 from generator.check.doc import Document
 from generator.check.profiles import Profile
 from generator.check.report import NOT_EVALUATED, Result
@@ -30,6 +29,7 @@ from generator.check.rules.number_date import date_rule, number_rule, subject_ru
 from generator.check.rules.page import annex_page_numbers, page_margins, page_numbers, page_orientation, page_size
 from generator.check.rules.recipients import kinh_gui, noi_nhan_label, noi_nhan_list
 from generator.check.rules.signer import signer_authority, signer_name, signer_page
+from generator.i18n import _
 
 __all__ = ["RULES", "Rule", "run_rules"]
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 
-from generator.i18n import _
 from generator.check.doc import Line
 from generator.check.report import FAIL, PASS
 from generator.check.rules.base import Ctx, Out, _judged, _quote, _range, _sizes, nfc
 from generator.check.rules.number_date import _date_parts, _date_problems
+from generator.i18n import _
 
 
 def _annex_blocks(lines: list[Line]) -> tuple[Line | None, list[Line], list[Line]]:

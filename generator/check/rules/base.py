@@ -9,10 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
-from generator.i18n import _
 from generator.check.doc import Document, HRule, Line
 from generator.check.profiles import Profile
 from generator.check.report import FAIL, NOT_EVALUATED, PASS, WARN
+from generator.i18n import _
 
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"

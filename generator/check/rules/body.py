@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from generator.i18n import _
 from generator.check.doc import Line
 from generator.check.report import FAIL, NOT_EVALUATED, PASS, WARN
 from generator.check.rules.base import MM_PER_PT, SINGLE_LINE, Ctx, Out, _in, _judged, _quote, _range, _sizes, where
+from generator.i18n import _
 
 
 @dataclass

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from generator.i18n import _
 from generator.check.doc import Line
 from generator.check.report import FAIL, NOT_EVALUATED, PASS, WARN
 from generator.check.rules.base import Ctx, Out, _quote, nfc, where
+from generator.i18n import _
 
 _TNR = re.compile(r"times\s*-?\s*new\s*-?\s*roman", re.I)
 

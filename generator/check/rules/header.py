@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from generator.i18n import _
 from generator.check.doc import Line
 from generator.check.report import FAIL, NOT_EVALUATED, PASS
 from generator.check.rules.base import (
@@ -21,6 +20,7 @@ from generator.check.rules.base import (
     nfc,
     where,
 )
+from generator.i18n import _
 
 
 def national_title(c: Ctx) -> Out:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from generator.i18n import _
 from generator.check.report import PASS, WARN
 from generator.check.rules.base import Ctx, Out, _quote
+from generator.i18n import _
 
 
 def links_placeholder(c: Ctx) -> Out:

@@ -4,10 +4,23 @@ from __future__ import annotations
 
 import re
 
-from generator.i18n import _
 from generator.check.doc import Line
 from generator.check.report import FAIL, NOT_EVALUATED, PASS
-from generator.check.rules.base import MM_PER_PT, URGENCY, Ctx, Out, _ascii_fold, _judged, _quote, _range, _sizes, _style, nfc, where
+from generator.check.rules.base import (
+    MM_PER_PT,
+    URGENCY,
+    Ctx,
+    Out,
+    _ascii_fold,
+    _judged,
+    _quote,
+    _range,
+    _sizes,
+    _style,
+    nfc,
+    where,
+)
+from generator.i18n import _
 
 
 def marks_rule(c: Ctx) -> Out:

@@ -4,8 +4,20 @@ from __future__ import annotations
 
 import re
 
+from generator.check.rules.base import (
+    MIXED_CASE_CODES,
+    Ctx,
+    Out,
+    _judged,
+    _missing,
+    _quote,
+    _range,
+    _sizes,
+    _style,
+    nfc,
+    where,
+)
 from generator.i18n import _
-from generator.check.rules.base import MIXED_CASE_CODES, Ctx, Out, _judged, _missing, _quote, _range, _sizes, _style, nfc, where
 
 
 def _date_parts(text: str) -> re.Match[str] | None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from generator.i18n import _
 from generator.check.doc import Numbering
 from generator.check.report import FAIL, NOT_EVALUATED, PASS, WARN
 from generator.check.rules.base import Ctx, Out, _in, _merge, _range
+from generator.i18n import _
 
 
 def page_size(c: Ctx) -> Out:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from generator.i18n import _
 from generator.check.report import FAIL, NOT_EVALUATED
 from generator.check.rules.base import Ctx, Out, _judged, _missing, _quote, _range, _sizes, _style, nfc, where
+from generator.i18n import _
 
 
 def kinh_gui(c: Ctx) -> Out:

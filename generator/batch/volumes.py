@@ -1,0 +1,136 @@
+"""A print PDF of hundreds of copies, built without holding them all in memory.
+
+:func:`generator.batch.printing.print_pdf` opens every copy, copies its pages into the batch
+and then points the fonts and images the copies share at one of each: fine for the 63
+copies of a per-province batch, but each open copy costs about 1.7 MB while the batch
+is built (qpdf keeps the copy's objects, and the batch a copy of them, until the file
+is written), so a volume of 200 copies needed over 400 MB in one process.
+
+:func:`print_pdf_in_rounds` makes the same file in rounds of :data:`ROUND` copies: a
+round's copies are opened, appended, their shared fonts and images pointed at those
+already in the batch, and the batch is written out and read back, which leaves the
+duplicates behind; then the round's copies are closed. Memory holds one round and the
+batch (whose fonts are stored once), whatever the number of copies. Every copy starts
+on an odd page, each has its bookmark, an optional index opens the file, and the same
+input gives the same bytes, as with :func:`print_pdf`.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from generator.batch import printing
+
+__all__ = ["ROUND", "print_pdf_in_rounds"]
+
+#: Copies opened at once.
+ROUND = 25
+
+
+def print_pdf_in_rounds(
+    labels: Sequence[str], read: Callable[[int], bytes], *, index: bool = False, title: str = "",
+) -> bytes:
+    """One PDF of ``len(labels)`` copies, copy ``i``'s bytes given by ``read(i)``, in order,
+    each starting on an odd page; with ``index``, opened by an index of the copies."""
+    import pikepdf
+
+    if not labels:
+        raise ValueError("print_pdf_in_rounds: no copies to print")
+    marks: list[tuple[str, int]] = []
+    batch = pikepdf.new()
+    if index:
+        counts = []
+        for i in range(len(labels)):
+            with pikepdf.open(io.BytesIO(read(i))) as pdf:
+                counts.append(len(pdf.pages))
+        front = printing._Source(printing._index_pdf(labels, counts, title))
+        marks.append((printing.INDEX_HEADING.capitalize(), 0))
+        printing._append_on_whole_sheets(batch, front.pdf)
+        batch = _written_and_read(batch, [front])
+    for start in range(0, len(labels), ROUND):
+        sources = [printing._Source(read(i)) for i in range(start, min(start + ROUND, len(labels)))]
+        first = _kept(batch)
+        for offset, source in enumerate(sources):
+            marks.append((labels[start + offset], len(batch.pages)))
+            placed = len(batch.pages)
+            printing._append_on_whole_sheets(batch, source.pdf)
+            _point_at_kept(batch, source, placed, first)
+        batch = _written_and_read(batch, sources)
+    with batch.open_outline() as outline:
+        outline.root.extend(pikepdf.OutlineItem(label, page) for label, page in marks)
+    batch.Root.PageMode = pikepdf.Name.UseOutlines
+    batch.docinfo["/Producer"] = "congvan"
+    if title:
+        batch.docinfo["/Title"] = title
+    return _saved(batch)
+
+
+def _saved(batch: Any) -> bytes:
+    import pikepdf
+
+    out = io.BytesIO()
+    batch.save(out, deterministic_id=True, compress_streams=True,
+               object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return out.getvalue()
+
+
+def _written_and_read(batch: Any, sources: Sequence[Any]) -> Any:
+    """The batch written (objects no page uses any more left out) and opened again; the
+    sources, whose objects it no longer needs, closed."""
+    import pikepdf
+
+    data = _saved(batch)
+    batch.close()
+    for source in sources:
+        source.pdf.close()
+    return pikepdf.open(io.BytesIO(data))
+
+
+def _kept(batch: Any) -> dict[bytes, Any]:
+    """The fonts and images already in the batch, by the digest of their content."""
+    first: dict[bytes, Any] = {}
+    memo: dict[tuple[int, int], bytes] = {}
+    for _table, _name, obj in _resources(batch.pages, range(len(batch.pages))):
+        first.setdefault(printing._digest(obj, memo), obj)
+    return first
+
+
+def _point_at_kept(batch: Any, source: Any, placed: int, first: dict[bytes, Any]) -> None:
+    """Point the fonts and images of the copy just appended (from page ``placed`` on) at
+    the batch's own of the same content; the copy's duplicates are then unused."""
+    import pikepdf
+
+    for offset, page in enumerate(source.pdf.pages):
+        resources = page.obj.get("/Resources")
+        if resources is None:
+            continue
+        target = batch.pages[placed + offset].obj["/Resources"]
+        for kind in ("/Font", "/XObject"):
+            table = resources.get(kind)
+            if not isinstance(table, pikepdf.Dictionary):
+                continue
+            copied = target[kind]
+            for name in list(table.keys()):
+                obj = table[name]
+                if not obj.is_indirect:
+                    continue
+                kept = first.setdefault(printing._digest(obj, source.digests), copied[name])
+                if kept.objgen != copied[name].objgen:
+                    copied[name] = kept
+
+
+def _resources(pages: Any, numbers: range) -> list[tuple[Any, str, Any]]:
+    import pikepdf
+
+    found = []
+    for n in numbers:
+        resources = pages[n].obj.get("/Resources")
+        if resources is None:
+            continue
+        for kind in ("/Font", "/XObject"):
+            table = resources.get(kind)
+            if isinstance(table, pikepdf.Dictionary):
+                found += [(table, name, table[name]) for name in table.keys() if table[name].is_indirect]
+    return found
