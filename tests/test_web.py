@@ -245,6 +245,27 @@ def test_the_new_fields_of_the_model_are_edited_and_the_annex_heading_is_not_typ
     assert annex_headings(load_dispatch(folder / "vd" / "cong-van.yaml").annexes) == [None, "Phụ lục"]
 
 
+def test_the_list_of_copies_is_edited_in_the_form(client, folder):
+    (folder / "vd" / "danh-sach.csv").write_text("Kính gửi,Mã\nSở Tài chính,01\n", encoding="utf-8")
+    csrf, fields = _open(client)
+    fields["copies.file"] = "danh-sach.csv"
+    fields["copies.file_column"] = "Mã"
+    fields["copies.paragraph"] = "Đơn vị {Mã} gửi báo cáo trước ngày 15."
+    saved = _post(client, "/save", csrf, fields)
+    assert saved.status_code == 200 and saved.json()["ok"], saved.text
+    from generator import load_dispatch
+
+    copies = load_dispatch(folder / "vd" / "cong-van.yaml").copies
+    assert Path(copies.file).name == "danh-sach.csv" and copies.file_column == "Mã"
+    assert copies.paragraph == "Đơn vị {Mã} gửi báo cáo trước ngày 15."
+    again = dict(form_fields(client.get(EDIT).text))
+    assert again["copies.file"] == "danh-sach.csv"
+    for key in ("copies.file", "copies.file_column", "copies.paragraph"):
+        again[key] = ""
+    assert _post(client, "/save", csrf, again).json()["ok"]
+    assert "copies:" not in (folder / "vd" / "cong-van.yaml").read_text(encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def example_docx() -> bytes:
     from generator import load_dispatch

@@ -242,6 +242,19 @@ def input_schema() -> dict[str, Any]:
                                      "{end}."]),
         "highlight": {"type": "boolean", "description": "true: tô nền dòng của tỉnh nhận trong bảng kế hoạch."},
     })
+    copies = _object("Mỗi dòng của một danh sách một bản (như trộn thư của Word; congvan batch "
+                     "--per-recipient): các sở, các xã…", {
+        "file": _text("Danh sách (.xlsx hoặc .csv, như Excel lưu) cạnh tệp YAML, mỗi dòng một bản; khi có, "
+                      "print, watch và serve tạo các bản theo danh sách mà không cần --per-recipient.",
+                      examples=["danh-sach.xlsx"]),
+        "recipient_column": _text("Cột được in sau 'Kính gửi' ở mỗi bản. Mặc định: cột có tiêu đề 'Kính gửi'.",
+                                  examples=["Nơi nhận"]),
+        "file_column": _text("Cột cho tên tệp (hoặc mã) của mỗi bản. Mặc định: cột 'Tên tệp' hoặc 'Mã' nếu "
+                             "có, nếu không thì tên nơi nhận viết không dấu.", examples=["Mã đơn vị"]),
+        "paragraph": _text("Một đoạn riêng của mỗi bản, sau các nhiệm vụ; viết {Tên cột} ở chỗ in ô của "
+                           "dòng đó.", examples=["Lớp tập huấn của đơn vị khai giảng ngày {Ngày tập huấn} tại "
+                                                 "{Địa điểm}."]),
+    })
     return {
         "$schema": _DRAFT,
         "$id": _ID,
@@ -275,6 +288,7 @@ def input_schema() -> dict[str, Any]:
                             examples=[["Số 11 đường Lý Thái Tổ, tỉnh Bắc Ninh"]]),
             "annexes": _list(annex, "Các phụ lục, kế hoạch kèm theo.", max_items=MAX_ITEMS_OF["annexes"]),
             "per_province": per_province,
+            "copies": copies,
             "templates": {"type": "string", "minLength": 1, "description": "Thư mục mẫu của riêng bạn, tính từ "
                           "thư mục của tệp YAML: dispatch.html.j2, annex.html.j2, page.css.j2 và dispatch.docx "
                           "trong đó thay cho mẫu có sẵn.", "examples": ["mau-rieng"]},

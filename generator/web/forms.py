@@ -122,6 +122,16 @@ SECTIONS: tuple[Section, ...] = (
               help=N_("new: Hòa, Thủy; old: Hoà, Thuỷ.")),
         Field("per_province.highlight", N_("Shade the province's row in the plan"), "bool"),
     )),
+    Section("copies", N_("One copy per row of a list"), (
+        Field("copies.file", N_("List of the copies (XLSX or CSV beside the dispatch)"),
+              help=N_("One row per copy, as for Word's mail merge.")),
+        Field("copies.recipient_column", N_("Column printed after Kính gửi"),
+              help=N_("Leave empty for the column headed 'Kính gửi'.")),
+        Field("copies.file_column", N_("Column of each copy's file name"),
+              help=N_("Leave empty for a column headed 'Tên tệp' or 'Mã', else the recipient's name.")),
+        Field("copies.paragraph", N_("Paragraph of each copy of the list"), "area",
+              help=N_("{Column name} is that row's cell.")),
+    )),
     Section("annexes", N_("Annexes"), (
         ListOf("annexes", N_("Annexes"), N_("Annex"), (
             Field("heading", N_("an annex (Phụ lục), numbered by congvan"), "annex_heading",
@@ -378,7 +388,7 @@ def _apply(spec: Field | ListOf, tree: Any, form: dict[str, Any], prefix: str) -
         if value is None:
             if isinstance(container, dict):
                 _drop(container, key)
-                if not container and len(path) > 1 and path[-2] in ("marks", "per_province", "agency"):
+                if not container and len(path) > 1 and path[-2] in ("marks", "per_province", "agency", "copies"):
                     parent = _container(tree, path[:-2], create=False)
                     if isinstance(parent, dict) and not path[-2].isdigit():
                         _drop(parent, path[-2])
