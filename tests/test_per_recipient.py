@@ -349,3 +349,24 @@ def test_a_row_inserted_at_the_top_makes_one_copy_and_one_line_of_report(made, t
     result = run_batch(dispatch, out, formats=["pdf", "docx"], dry_run=True, recipients=recipient_list(dispatch))
     assert result.plan_changes == ["row 2 (Sở Xây dựng): added"]
     assert sorted(n for n, _ in result.written) == ["sxd.docx", "sxd.pdf"]
+
+
+def test_serve_makes_the_copies_of_the_list_the_yaml_names(tmp_path, capsys, made):
+    """congvan serve's button runs :mod:`generator.web.batchjob`: with a ``copies:`` section it
+    makes the list's copies, as ``print`` does, and offers the print files."""
+    import json
+
+    from generator.web import batchjob
+
+    yaml = _example(tmp_path / "src")
+    out = tmp_path / "out"
+    assert batchjob.main([str(yaml), str(out)]) == 0
+    said = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert said[0]["total"] == len(STEMS) + 1  # progress: the list's copies and the shared annex
+    assert sorted(p.stem for p in out.glob("*.pdf")) == sorted([*STEMS, "phu-luc"])
+    assert said[-1]["files"] == ["print/in-tat-ca.docx", "print/in-tat-ca.pdf"]
+    _yaml, by_cli, _output = made
+    def copies(folder):  # the copies and the annex, byte for byte as `congvan batch` makes them
+        return {k: v for k, v in _files(folder).items() if k.endswith((".pdf", ".docx")) and "/" not in k}
+
+    assert copies(out) == copies(by_cli)

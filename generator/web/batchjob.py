@@ -26,6 +26,7 @@ def main(argv: list[str]) -> int:
     from generator.batch.run import report_text, run_batch, run_print
     from generator.input import schedule
     from generator.input.loader import load_dispatch
+    from generator.input.recipients import recipient_list
 
     path, folder = Path(argv[0]), Path(argv[1])
     jobs = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
@@ -33,15 +34,17 @@ def main(argv: list[str]) -> int:
     try:
         schedule.take_notes()
         model = load_dispatch(path)
-        planned = run_batch(model, folder, formats=formats, dry_run=True)
+        recipients = recipient_list(model)  # a `copies:` list, as print and watch find it; else per province
+        planned = run_batch(model, folder, formats=formats, dry_run=True, recipients=recipients)
         _say(total=max(1, len({n.rsplit(".", 1)[0] for n, _why in planned.written})),
              phase=_("making the copies"))
-        result = run_batch(model, folder, formats=formats, jobs=jobs, progress=lambda n: _say(done=n))
+        result = run_batch(model, folder, formats=formats, jobs=jobs, progress=lambda n: _say(done=n),
+                           recipients=recipients)
         _say(phase=_("making the print files"), changes=list(result.plan_changes),
              written=[n for n, _why in result.written])
-        printed = run_print(model, folder, formats=formats, jobs=jobs)
+        printed = run_print(model, folder, formats=formats, jobs=jobs, recipients=recipients)
         _say(report=report_text(result) + printed.summary(), printed=[n for n, _why in printed.written],
-             files=[p.relative_to(folder).as_posix() for p in sorted((folder / "print").glob("in-tat-ca.*"))])
+             files=[p.relative_to(folder).as_posix() for p in sorted((folder / "print").glob("in-tat-ca*.*"))])
     except CongVanError as exc:
         _say(error=exc.format_message())
         return exc.exit_code
