@@ -188,27 +188,34 @@ def _store_once(batch: Any, placed: Sequence[tuple[_Source, int]]) -> None:
     duplicates out when it writes. ``placed`` gives each source PDF and the batch page
     its first page became: digests are taken in the source, where they are kept.
     """
-    import pikepdf
-
     first: dict[bytes, Any] = {}
     for source, start in placed:
-        for offset, page in enumerate(source.pdf.pages):
-            resources = page.obj.get("/Resources")
-            if resources is None:
+        _point_at_kept(batch, source, start, first)
+
+
+def _point_at_kept(batch: Any, source: _Source, start: int, first: dict[bytes, Any]) -> None:
+    """Point the fonts and images of ``source``'s pages, placed in ``batch`` from page
+    ``start`` on, at the first ones of the same content (``first``, by digest), which
+    this fills as it goes; the copy's own duplicates are then unused."""
+    import pikepdf
+
+    for offset, page in enumerate(source.pdf.pages):
+        resources = page.obj.get("/Resources")
+        if resources is None:
+            continue
+        target = batch.pages[start + offset].obj["/Resources"]
+        for kind in ("/Font", "/XObject"):
+            table = resources.get(kind)
+            if not isinstance(table, pikepdf.Dictionary):
                 continue
-            target = batch.pages[start + offset].obj["/Resources"]
-            for kind in ("/Font", "/XObject"):
-                table = resources.get(kind)
-                if not isinstance(table, pikepdf.Dictionary):
+            copied = target[kind]
+            for name in list(table.keys()):
+                obj = table[name]
+                if not obj.is_indirect:
                     continue
-                copied = target[kind]
-                for name in list(table.keys()):
-                    obj = table[name]
-                    if not obj.is_indirect:
-                        continue
-                    kept = first.setdefault(_digest(obj, source.digests), copied[name])
-                    if kept.objgen != copied[name].objgen:
-                        copied[name] = kept
+                kept = first.setdefault(_digest(obj, source.digests), copied[name])
+                if kept.objgen != copied[name].objgen:
+                    copied[name] = kept
 
 
 def _digest(obj: Any, memo: dict[tuple[int, int], bytes]) -> bytes:

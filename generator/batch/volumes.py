@@ -56,7 +56,7 @@ def print_pdf_in_rounds(
             marks.append((labels[start + offset], len(batch.pages)))
             placed = len(batch.pages)
             printing._append_on_whole_sheets(batch, source.pdf)
-            _point_at_kept(batch, source, placed, first)
+            printing._point_at_kept(batch, source, placed, first)
         batch = _written_and_read(batch, sources)
     with batch.open_outline() as outline:
         outline.root.extend(pikepdf.OutlineItem(label, page) for label, page in marks)
@@ -95,30 +95,6 @@ def _kept(batch: Any) -> dict[bytes, Any]:
     for _table, _name, obj in _resources(batch.pages, range(len(batch.pages))):
         first.setdefault(printing._digest(obj, memo), obj)
     return first
-
-
-def _point_at_kept(batch: Any, source: Any, placed: int, first: dict[bytes, Any]) -> None:
-    """Point the fonts and images of the copy just appended (from page ``placed`` on) at
-    the batch's own of the same content; the copy's duplicates are then unused."""
-    import pikepdf
-
-    for offset, page in enumerate(source.pdf.pages):
-        resources = page.obj.get("/Resources")
-        if resources is None:
-            continue
-        target = batch.pages[placed + offset].obj["/Resources"]
-        for kind in ("/Font", "/XObject"):
-            table = resources.get(kind)
-            if not isinstance(table, pikepdf.Dictionary):
-                continue
-            copied = target[kind]
-            for name in list(table.keys()):
-                obj = table[name]
-                if not obj.is_indirect:
-                    continue
-                kept = first.setdefault(printing._digest(obj, source.digests), copied[name])
-                if kept.objgen != copied[name].objgen:
-                    copied[name] = kept
 
 
 def _resources(pages: Any, numbers: range) -> list[tuple[Any, str, Any]]:
