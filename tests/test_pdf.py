@@ -293,6 +293,37 @@ def test_what_pdfs_share_is_reused_without_changing_a_byte(example, second, tmp_
     assert in_process[0] == in_process[2] and in_process[1] == in_process[3]
 
 
+def test_a_face_printing_one_glyph_does_not_lend_its_flags_to_the_next_document(tmp_path):
+    """WeasyPrint marks a face FixedPitch when every glyph a document prints from it has the
+    same width: a print index whose italic title is one letter. The reuse must key on that,
+    so the next index, whose italic title has many letters, gets the bytes plain WeasyPrint
+    writes for it alone (it got the first one's FixedPitch flag, and a print file then
+    kept two copies of the italic face)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from generator.batch.printing import _index_pdf
+    from generator.render.pdf_reuse import share_across_documents
+
+    share_across_documents()
+    labels, counts, title = ["Trung ương Đoàn", "Ủy ban nhân dân tỉnh Bắc Giang"], [3, 3], "Kế hoạch bồi dưỡng"
+    _index_pdf(["A"], [1], "T")  # the italic face prints one glyph
+    made = _index_pdf(labels, counts, title)
+    root = Path(__file__).resolve().parent.parent
+    plain = (
+        "import sys\n"
+        "import generator.render.pdf_reuse as reuse\n"
+        "reuse.share_across_documents = lambda: None\n"
+        "from generator.batch.printing import _index_pdf\n"
+        f"sys.stdout.buffer.write(_index_pdf({labels!r}, {counts!r}, {title!r}))\n"
+    )
+    alone = subprocess.run([sys.executable, "-c", plain], check=True, capture_output=True, cwd=root,
+                           env={**os.environ, "PYTHONPATH": str(root)}).stdout
+    assert made == alone
+
+
 def test_the_prepared_faces_are_never_taken_from_a_folder_others_can_write(tmp_path):
     """The PDF draws every letter with the prepared faces: a folder another user made first
     (a shared /tmp) or may write into must be passed over, not read."""

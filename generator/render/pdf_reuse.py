@@ -88,7 +88,9 @@ def _face_key(font: Any) -> tuple[Any, ...]:
     return (
         font.hash, font.name, font.family, font.type, font.index, font.upem, font.ascent,
         font.descent, font.flags, font.italic_angle, font.stemv, font.stemh,
-        len(font.widths) > 1 and len(widths) == 1,  # the FixedPitch flag looks at the used glyphs
+        # WeasyPrint's FixedPitch flag: every glyph the document prints from the face has one
+        # width (one glyph printed is enough: a print index's one-letter italic title).
+        len(widths) == 1,
         hashlib.sha256(font.file_content).digest(),
     )
 
