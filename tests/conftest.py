@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
+import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -74,3 +78,34 @@ def second():
     from generator import load_dispatch
 
     return load_dispatch(FIXTURES / "second-dispatch.yaml")
+
+
+@pytest.fixture(scope="module")
+def small_example(tmp_path_factory):
+    """The example with a plan of two clusters (9 provinces), to keep batches short; one
+    copy per test module, which may edit it."""
+    folder = tmp_path_factory.mktemp("small")
+    for f in EXAMPLE.parent.iterdir():
+        shutil.copy(f, folder / f.name)
+    rows = (folder / "ke-hoach.csv").read_text(encoding="utf-8").splitlines()
+    (folder / "ke-hoach.csv").write_text("\n".join([rows[0], "1" + rows[2][1:], "2" + rows[3][1:]]) + "\n",
+                                         encoding="utf-8")
+    return folder / "cong-van.yaml"
+
+
+@contextlib.contextmanager
+def holding_lock(folder: Path) -> Iterator[subprocess.Popen]:
+    """Another process holding the folder's lock (as a running batch does) until the block ends."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from pathlib import Path; from generator.batch.locking import folder_lock\n"
+         "with folder_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(60)\n",
+         str(folder)],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()

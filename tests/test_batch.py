@@ -12,7 +12,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLE, ROOT
+from conftest import EXAMPLE, ROOT, holding_lock
 from docxread import DocxReader
 from pdfread import PdfReader
 
@@ -256,24 +256,13 @@ def test_annex_alone_n_times(batch_dir, example_dir, tmp_path):
 
 
 def test_a_second_run_on_a_busy_folder_stops_with_a_message(example_dir, tmp_path):
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from pathlib import Path; from generator.batch.locking import folder_lock\n"
-         "with folder_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(60)\n",
-         str(tmp_path / "c")],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    try:
-        assert holder.stdout.readline().strip() == "locked"
+    with holding_lock(tmp_path / "c") as holder:
         result = CliRunner().invoke(cli, ["batch", str(example_dir / "cong-van.yaml"), "--per-province",
                                           "--format", "pdf", "--out", str(tmp_path / "c")])
         assert result.exit_code == 3
         assert result.output.strip() == (f"Error: {tmp_path / 'c'} is being written by another congvan run "
                                          f"(pid {holder.pid}). Wait for it to finish, or choose another --out folder.")
         assert not list((tmp_path / "c").glob("*.pdf"))
-    finally:
-        holder.kill()
-        holder.wait()
-        holder.stdout.close()
     # the kernel freed the lock with the killed process: the folder is usable again
     from generator.batch.locking import folder_lock
 

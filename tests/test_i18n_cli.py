@@ -7,7 +7,6 @@ from __future__ import annotations
 import inspect
 import io
 import re
-import shutil
 import time
 from pathlib import Path
 
@@ -127,38 +126,27 @@ def test_the_operating_systems_reason_is_in_vietnamese(tmp_path):
     assert result.output.rstrip().endswith(": không đọc được: Tên tệp quá dài."), result.output
 
 
-@pytest.fixture(scope="module")
-def small(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("small")
-    for f in EXAMPLE.parent.iterdir():
-        shutil.copy(f, folder / f.name)
-    rows = (folder / "ke-hoach.csv").read_text(encoding="utf-8").splitlines()
-    (folder / "ke-hoach.csv").write_text("\n".join([rows[0], "1" + rows[2][1:], "2" + rows[3][1:]]) + "\n",
-                                         encoding="utf-8")
-    return folder / "cong-van.yaml"
-
-
-def test_a_first_batch_counts_its_new_files_and_quiet_prints_the_summary_only(small, tmp_path):
+def test_a_first_batch_counts_its_new_files_and_quiet_prints_the_summary_only(small_example, tmp_path):
     out = tmp_path / "out"
-    result = _vi("batch", str(small), "--per-province", "--format", "pdf", "--out", str(out), "-j", "1")
+    result = _vi("batch", str(small_example), "--per-province", "--format", "pdf", "--out", str(out), "-j", "1")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[-2] == "Tệp mới, đã ghi: 10 (liệt kê trong report.txt)"
     assert not any(line.endswith("(mới)") for line in lines)
     assert sum(line.endswith("(mới)") for line in (out / "report.txt").read_text(encoding="utf-8").splitlines()) == 10
-    result = _vi("batch", str(small), "--per-province", "--format", "pdf", "--out", str(out), "--quiet")
+    result = _vi("batch", str(small_example), "--per-province", "--format", "pdf", "--out", str(out), "--quiet")
     assert result.exit_code == 0
     assert len(result.output.splitlines()) == 1 and result.output.startswith("đã ghi 0, giữ nguyên 10")
 
 
-def test_a_dry_run_says_what_it_would_write(small, tmp_path):
+def test_a_dry_run_says_what_it_would_write(small_example, tmp_path):
     out = tmp_path / "out"
-    assert _vi("batch", str(small), "--per-province", "--format", "pdf", "--out", str(out), "-j", "1").exit_code == 0
-    csv = small.parent / "ke-hoach.csv"
+    assert _vi("batch", str(small_example), "--per-province", "--format", "pdf", "--out", str(out), "-j", "1").exit_code == 0
+    csv = small_example.parent / "ke-hoach.csv"
     before = csv.read_text(encoding="utf-8")
     try:
         csv.write_text(before.replace("13/9/2022,23/9/2022", "14/9/2022,23/9/2022", 1), encoding="utf-8")
-        result = _vi("batch", str(small), "--per-province", "--format", "pdf", "--out", str(out), "--dry-run")
+        result = _vi("batch", str(small_example), "--per-province", "--format", "pdf", "--out", str(out), "--dry-run")
     finally:
         csv.write_text(before, encoding="utf-8")
     assert result.exit_code == 0, result.output

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLE, ROOT
+from conftest import EXAMPLE, ROOT, holding_lock
 from docxread import DocxReader
 from pdfread import PdfReader
 
@@ -253,22 +253,11 @@ def test_a_killed_run_is_finished_byte_for_byte_by_the_next(made, tmp_path, poin
 
 def test_a_busy_folder_stops_a_list_batch(made, tmp_path):
     yaml, _out, _output = made
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from pathlib import Path; from generator.batch.locking import folder_lock\n"
-         "with folder_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(60)\n",
-         str(tmp_path / "c")],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    try:
-        assert holder.stdout.readline().strip() == "locked"
+    with holding_lock(tmp_path / "c") as holder:
         result = _run("batch", yaml, "--format", "pdf", "--out", tmp_path / "c")
         assert result.exit_code == 3
         assert f"is being written by another congvan run (pid {holder.pid})" in result.output
         assert not list((tmp_path / "c").glob("*.pdf"))
-    finally:
-        holder.kill()
-        holder.wait()
-        holder.stdout.close()
 
 
 def test_the_per_province_batch_ignores_the_list(tmp_path):

@@ -5,29 +5,16 @@ guarantees with a portable library, never following a link."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 
 import pytest
 from click.testing import CliRunner
-from conftest import EXAMPLE, ROOT
+from conftest import ROOT
 
 from generator import load_dispatch
 from generator.batch import run as batch
 from generator.cli import cli
-
-
-@pytest.fixture(scope="module")
-def small_example(tmp_path_factory):
-    """The example with a plan of two clusters (9 provinces), to keep two batches short."""
-    folder = tmp_path_factory.mktemp("small")
-    for f in EXAMPLE.parent.iterdir():
-        shutil.copy(f, folder / f.name)
-    rows = (folder / "ke-hoach.csv").read_text(encoding="utf-8").splitlines()
-    (folder / "ke-hoach.csv").write_text("\n".join([rows[0], "1" + rows[2][1:], "2" + rows[3][1:]]) + "\n",
-                                         encoding="utf-8")
-    return folder / "cong-van.yaml"
 
 
 def _files(folder):
