@@ -126,12 +126,6 @@ def remove_stale_temporaries(folder: Path, names: list[str] | set[str]) -> list[
     return removed
 
 
-def _glob_escape(text: str) -> str:
-    import glob
-
-    return glob.escape(text)
-
-
 def _test_kill(stage: str, path: Path) -> None:
     """The test hook described in the module's docstring."""
     hook = os.environ.get("CONGVAN_TEST_KILL")

@@ -371,9 +371,9 @@ def _recipients(model, per_recipient: Path | None, recipient_column: str | None)
 
 
 def _default_jobs() -> int:
-    import os
+    from generator.batch.run import default_jobs
 
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    return default_jobs()
 
 
 @cli.command()
@@ -417,8 +417,7 @@ def batch(dispatch: Path, per_province: bool, formats: list[str], jobs: int | No
     folder = _batch_folder(dispatch, out_dir)
     result = _with_progress(lambda progress: run_batch(
         model, folder, formats=formats, jobs=jobs or _default_jobs(), dry_run=dry_run,
-        progress=progress, recipients=recipients), 0, model, quiet,
-        total=len(recipients.copies) if recipients else None)
+        progress=progress, recipients=recipients), model, recipients, quiet)
     click.echo(_report(result, quiet), nl=False)
 
 
@@ -465,8 +464,8 @@ def print_(dispatch: Path, formats: list[str], index: bool, annex_only: bool, co
     needed = ["pdf"] if annex_only else formats
     jobs = jobs or _default_jobs()
     result = _with_progress(lambda progress: run_batch(
-        model, folder, formats=needed, jobs=jobs, progress=progress, recipients=recipients), 0, model, quiet,
-        total=len(recipients.copies) if recipients else None)
+        model, folder, formats=needed, jobs=jobs, progress=progress, recipients=recipients), model, recipients,
+        quiet)
     click.echo(_report(result, quiet), nl=False)
     printed = run_print(model, folder, formats=needed, index=index, annex_copies=copies, jobs=jobs,
                         recipients=recipients, volume_size=volume_size)
@@ -553,14 +552,16 @@ def watch(dispatch: Path, formats: list[str], index: bool, jobs: int | None, out
 ESTIMATE_AFTER = 0.25
 
 
-def _with_progress(work, _clusters: int, model, quiet: bool = False,  # type: ignore[no-untyped-def]
-                   total: int | None = None) -> object:
-    """Run ``work(progress)`` with a progress bar on a terminal, silently otherwise."""
+def _with_progress(work, model, recipients, quiet: bool = False) -> object:  # type: ignore[no-untyped-def]
+    """Run ``work(progress)`` with a progress bar on a terminal, silently otherwise; the bar
+    counts the list's copies, or the plan's provinces."""
     import sys
 
     if quiet or not sys.stderr.isatty():
         return work(None)
-    if total is None:
+    if recipients is not None:
+        total = len(recipients.copies)
+    else:
         total = model.plan.province_count if model.plan else 0
     with click.progressbar(length=total, label=_("copies"), file=sys.stderr, show_eta=False) as bar:
         def progress(done: int) -> None:

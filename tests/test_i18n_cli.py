@@ -179,7 +179,7 @@ def test_the_progress_bar_is_in_vietnamese_and_shows_no_estimate_at_first(monkey
             seen.append(re.sub(r"\x1b\[[?0-9;]*[a-zA-Z]", "", terminal.getvalue().rsplit("\r", 1)[-1]))
         return "done"
 
-    assert cli_module._with_progress(work, 0, example) == "done"
+    assert cli_module._with_progress(work, example, None) == "done"
     estimate = re.compile(r"\d\d:\d\d:\d\d")
     assert all(line.startswith("các bản") for line in seen if line.strip())
     early = seen[: int(total * cli_module.ESTIMATE_AFTER) - 1]

@@ -576,6 +576,11 @@ def _in_workers(work: Callable[[int], Any], count: int, jobs: int, *, ordered: b
         yield from (pool.imap if ordered else pool.imap_unordered)(work, range(count))
 
 
+def default_jobs() -> int:
+    """Workers for a batch when none are asked for: the cores this process may use."""
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
 #: Set to ``spawn`` to start workers as on Windows (fresh processes that import congvan
 #: and receive the work) on a system that can fork; the tests compare both.
 START_METHOD_ENV = "CONGVAN_START_METHOD"

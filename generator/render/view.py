@@ -318,12 +318,13 @@ def _annex(
     copy: ProvinceCopy | RecipientCopy | None,
 ) -> AnnexView:
     shade = copy.cluster_index if copy and dispatch.per_province.highlight and annex.plan is dispatch.plan else None
+    reference = _reference(dispatch)
     return AnnexView(
         heading=heading,
         title=fill(annex.title, values).upper(),
-        reference=_reference(dispatch),
+        reference=reference,
         reference_lines=balanced_lines(
-            _reference(dispatch), measures.PAGE.text_width, measures.SIZES.annex_reference,
+            reference, measures.PAGE.text_width, measures.SIZES.annex_reference,
             italic=True, preferred=_REFERENCE_BREAKS,
         ),
         attributes=[f"- {a.label}: {fill(a.text, values)}" for a in annex.attributes]
@@ -420,6 +421,14 @@ def balanced_lines(
     text: str, width: float, size: float, *, bold: bool = False, italic: bool = False,
     preferred: tuple[str, ...] = (), names: bool = False,
 ) -> list[str]:
+    """See :func:`_balanced_lines`; a new list each call, the breaking done once per input."""
+    return list(_balanced_lines(text, width, size, bold, italic, preferred, names))
+
+
+@functools.lru_cache(maxsize=1024)
+def _balanced_lines(
+    text: str, width: float, size: float, bold: bool, italic: bool, preferred: tuple[str, ...], names: bool,
+) -> tuple[str, ...]:
     """``text`` broken into the fewest lines no wider than ``width`` mm at ``size`` pt, the
     break points chosen so the longest line is as short as possible (balanced), no line
     holds a single word when another choice fits, and a break before a word of
@@ -430,9 +439,9 @@ def balanced_lines(
     """
     words = [w for w in text.split(" ") if w]
     if len(words) <= 1 or _width(text, size, bold, italic) <= width:
-        return [text] if text else []
+        return (text,) if text else ()
     if len(words) > _MAX_WORDS:
-        return _greedy(words, width, size, bold, italic)
+        return tuple(_greedy(words, width, size, bold, italic))
     ok = _breakable(words, names)
     keys = [_key(w) for w in words]
     cost = [0.0] + [
@@ -458,8 +467,8 @@ def balanced_lines(
                 if best is None or score < best[0]:
                     best = (score, lines)
             if best is not None:
-                return best[1]
-    return _greedy(words, width, size, bold, italic)
+                return tuple(best[1])
+    return tuple(_greedy(words, width, size, bold, italic))
 
 
 def _greedy(words: list[str], width: float, size: float, bold: bool, italic: bool) -> list[str]:

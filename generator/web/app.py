@@ -10,7 +10,6 @@ import base64
 import datetime as dt
 import io
 import json
-import os
 import re
 import tempfile
 import threading
@@ -664,10 +663,6 @@ async def check(request: Request) -> Response:
         return _page(request, "message.html.j2", title=_("Cannot check"), message=exc.format_message(),
                      f=_rel(request, path))
     return _page(request, "check.html.j2", f=_rel(request, path), reports=reports)
-
-
-def _jobs() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 async def batch_start(request: Request) -> Response:

@@ -9,7 +9,6 @@ and reads its progress, one JSON line at a time, from its standard output.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -23,13 +22,13 @@ def _say(**values: object) -> None:
 
 
 def main(argv: list[str]) -> int:
-    from generator.batch.run import report_text, run_batch, run_print
+    from generator.batch.run import default_jobs, report_text, run_batch, run_print
     from generator.input import schedule
     from generator.input.loader import load_dispatch
     from generator.input.recipients import recipient_list
 
     path, folder = Path(argv[0]), Path(argv[1])
-    jobs = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    jobs = default_jobs()
     formats = ["pdf", "docx"]
     try:
         schedule.take_notes()

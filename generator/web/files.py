@@ -14,6 +14,7 @@ from typing import Any
 from generator.atomic import atomic_write_bytes
 from generator.errors import InputError
 from generator.i18n import N_, _
+from generator.importer.reading import MAX_IMPORT_BYTES
 
 __all__ = ["GRID_COLUMNS", "dump_yaml", "grid_bytes", "list_dispatches", "load_yaml", "opened_stamp"]
 
@@ -166,9 +167,9 @@ def grid_bytes(rows: list[dict[str, str]], suffix: str = ".csv") -> bytes:
 
 
 UPLOAD_LIMIT = 2_000_000
-#: Bytes of a Word or PDF file to import (a dispatch with its scanned images); the importer
-#: then applies ``congvan check``'s bounds on the parts inside it.
-IMPORT_LIMIT = 20_000_000
+#: Bytes of a Word or PDF file to import: the importer's own limit (it then applies
+#: ``congvan check``'s bounds on the parts inside it).
+IMPORT_LIMIT = MAX_IMPORT_BYTES
 #: What each kind of upload starts with: ZIP for XLSX and DOCX, the OLE2 compound file of
 #: Word 97–2003 for DOC, %PDF- for PDF.
 UPLOAD_KINDS = {".csv": None, ".xlsx": b"PK\x03\x04", ".png": b"\x89PNG\r\n\x1a\n", ".docx": b"PK\x03\x04",

@@ -4,7 +4,6 @@ elements of a dispatch, found once per file) and the verdict helpers."""
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -13,6 +12,7 @@ from generator.check.doc import Document, HRule, Line
 from generator.check.profiles import Profile
 from generator.check.report import FAIL, NOT_EVALUATED, PASS, WARN
 from generator.i18n import _
+from generator.vietnamese import nfc  # noqa: F401  (the rules import it from here)
 
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -25,9 +25,6 @@ MM_PER_PT = 25.4 / 72
 #: One "single" line of Times New Roman, in em (see generator.render.measures).
 SINGLE_LINE = (1825 + 443 + 87) / 2048
 
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
 
 
 def _dashes(text: str) -> str:

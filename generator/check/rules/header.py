@@ -141,12 +141,8 @@ def agency_name(c: Ctx) -> Out:
         problems.append(_("issuing body not bold"))
     else:
         first_bold = lines.index(bold[0])
-        if any(ln.bold for ln in lines[:first_bold]):
-            pass
-        parent = lines[:first_bold]
         if any(not ln.bold for ln in lines[first_bold:]):
             problems.append(_("issuing body partly not bold"))
-        del parent
     for ln in lines:
         t = nfc(ln.text)
         if t.upper() != t:
