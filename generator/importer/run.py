@@ -81,21 +81,25 @@ class Imported:
     csvs: dict[str, str]
     result: ImportResult
 
+    def write(self, out: Path) -> None:
+        """Write the plan CSVs beside ``out``, then the YAML as ``out``, each whole (atomic)."""
+        from generator.atomic import atomic_write_bytes, write_error
+
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise write_error(out.parent, exc, folder=True) from None
+        for name, content in self.csvs.items():
+            self.result.csv_paths.append(atomic_write_bytes(out.parent / name, content.encode("utf-8")))
+        atomic_write_bytes(out, self.yaml.encode("utf-8"))
+
 
 def import_file(path: Path, out: Path | None = None, *, legacy_encoding: str | None = None) -> ImportResult:
     """Import ``path`` into ``out`` (default: next to it, as ``<name>.yaml``) and its plan CSVs."""
-    from generator.atomic import atomic_write_bytes, write_error
-
     path = Path(path)
     out = Path(out) if out is not None else path.with_suffix(".yaml")
     made = import_text(path, out, legacy_encoding=legacy_encoding)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise write_error(out.parent, exc, folder=True) from None
-    for name, content in made.csvs.items():
-        made.result.csv_paths.append(atomic_write_bytes(out.parent / name, content.encode("utf-8")))
-    atomic_write_bytes(out, made.yaml.encode("utf-8"))
+    made.write(out)
     return made.result
 
 

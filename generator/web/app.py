@@ -279,9 +279,7 @@ async def import_word(request: Request) -> Response:
     except CongVanError as exc:
         return _page(request, "message.html.j2", title=_("Cannot import"), message=exc.format_message(), f=None,
                      status=422)
-    for csv_name, content in made.csvs.items():
-        files.write_atomic(target.parent / csv_name, content.encode("utf-8"))
-    files.write_atomic(target, made.yaml.encode("utf-8"))
+    made.write(target)
     key = secrets.token_urlsafe(12)
     state.imports[key] = (name, made.result)
     while len(state.imports) > KEPT_IMPORTS:
