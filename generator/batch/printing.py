@@ -36,7 +36,7 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -322,7 +322,7 @@ def _weasyprint_errors() -> contextlib.AbstractContextManager[None]:
 # --------------------------------------------------------------------------- DOCX
 
 
-def print_docx(copies: Sequence[bytes], pages: Sequence[Sequence[int] | None] | None = None) -> bytes:
+def print_docx(copies: Iterable[bytes], pages: Sequence[Sequence[int] | None] | None = None) -> bytes:
     """One DOCX of all ``copies`` (as :func:`generator.render.docx.docx_bytes` renders them).
 
     The first copy is the base (styles, settings, properties); every copy's body
@@ -341,35 +341,47 @@ def print_docx(copies: Sequence[bytes], pages: Sequence[Sequence[int] | None] | 
     their body and the headers and footers the batch does not have yet. (The
     styles the copies share are most of their XML: parsing them once per copy was
     most of the time this took.)
+
+    Memory does not grow with the number of copies beyond the batch's own bytes:
+    ``copies`` may be any iterable (a generator reading each file when its turn
+    comes), and each copy is read, parsed, put together and serialised on its own
+    (:class:`_Body`), its tree dropped before the next is read. A volume of 200
+    copies held one tree of all of them (about 0.9 MB a copy) and every copy's styles.
     """
     import docx
 
-    if not copies:
+    stream = iter(copies)
+    first = next(stream, None)
+    if first is None:
         raise ValueError("print_docx: no copies to print")
     once = _ReadOnce()
-    packages = [_CopyPackage(data, once) for data in copies]
-    _require_one_template(packages)
-    merged = docx.Document(io.BytesIO(copies[0]))
+    package = _CopyPackage(first, once)
+    template = _template_parts(package)
+    merged = docx.Document(io.BytesIO(first))
+    del first
     props = merged.core_properties
     title, author, when = props.title, props.author, props.created
-    shared = _SharedParts(merged.part, packages[0].main)
-    body = merged.element.body
-    base = _body_of(merged.element)
-    for child in list(body):
-        body.remove(child)
-    for n, package in enumerate(packages):
+    shared = _SharedParts(merged.part, package.main)
+    out = _Body(merged)
+    n, upcoming = 0, package
+    while upcoming is not None:
+        package = upcoming
         if n == 0:
-            blocks, final = base
+            blocks, final = out.base
         else:
             # A tree of the copy's own, parsed for the batch: its blocks move in as they are.
+            _require_template(package, template, n + 1)
             blocks, final = _body_of(package.main.element())
             for element in (*blocks, final):
                 _carry_relationships(element, package.main, merged.part, shared)
+        following = next(stream, None)  # read ahead: is this the last copy?
+        upcoming = _CopyPackage(following, once) if following is not None else None
+        del following
         sections = [*_section_breaks(blocks), final]
         _restart_page_numbers(sections[0])
         runs = pages[n] if pages is not None and n < len(pages) else None
         starts = [i for i, section in enumerate(sections) if _restarts_page_numbers(section)]
-        last = n == len(packages) - 1
+        last = upcoming is None
         if runs is None or len(runs) != len(starts):
             for i in starts:
                 _start_on_odd_page(sections[i])
@@ -379,15 +391,114 @@ def print_docx(copies: Sequence[bytes], pages: Sequence[Sequence[int] | None] | 
             blocks = _end_section(blocks, final)
             if runs is not None and len(runs) == len(starts) and runs[-1] % 2:
                 blocks.append(_blank_page(final))
-        for block in blocks:
-            body.append(block)
-    body.append(final)  # the last copy's last section: the document's own sectPr
-    _clear_blank_pages(merged)
-    _number_drawings(merged)
+        else:
+            blocks = [*blocks, final]  # the last copy's last section: the document's own sectPr
+        out.add(blocks)
+        del blocks, final, sections, package
+        n += 1
+    out.clear_blank_pages()
+    _number_drawings(_story_elements(merged), out.drawings)
     from generator.render.reproducible import saved_docx, set_core_properties
 
     set_core_properties(merged, title=title or "", author=author or "", when=when)
-    return saved_docx(merged)
+    return saved_docx(merged, {merged.part.partname: out.xml()})
+
+
+class _Body:
+    """The batch's ``word/document.xml``, put together one copy at a time.
+
+    Each copy's blocks go into the batch's (otherwise empty) body, where what was
+    done on the tree of all copies is done on them: the blank pages get their empty
+    header and footer, the drawings their numbers (both with running state), then
+    the body is serialised as python-docx serialises the whole part and its content
+    kept as bytes; the blocks leave the tree. The part is those bytes spliced
+    between the document's start and end, which are the same for every copy.
+
+    The blank pages' header and footer are made once all copies are in, as they
+    were when the whole tree was at hand (their parts' names and rIds come after the
+    copies' own): until then their references carry a placeholder rId.
+    """
+
+    def __init__(self, merged: Any) -> None:
+        self._merged = merged
+        self._body = merged.element.body
+        #: The first copy's blocks and last section, already in the batch's tree.
+        self.base = _body_of(merged.element)
+        for child in list(self._body):
+            self._body.remove(child)
+        self._chunks: list[bytes] = []
+        self._ends: tuple[bytes, bytes] | None = None
+        #: The references every blank page gets (from the first one's), once there is one.
+        self._refs: list[Any] = []
+        #: Drawings numbered so far.
+        self.drawings = 0
+
+    def add(self, blocks: Sequence[Any]) -> None:
+        """A copy's blocks, in order, after those added before."""
+        from docx.opc.oxml import serialize_part_xml
+
+        body = self._body
+        for block in blocks:
+            body.append(block)
+        self._mark_blank_pages()
+        self.drawings = _number_drawings([body], self.drawings)
+        xml = serialize_part_xml(self._merged.element)
+        start, end = xml.find(_BODY_START), xml.rfind(_BODY_END)
+        if start < 0 or end < start:  # pragma: no cover - python-docx writes w:body so
+            raise ValueError("print_docx: the document's body could not be found in its XML")
+        start += len(_BODY_START)
+        self._ends = (xml[:start], xml[end:])
+        self._chunks.append(xml[start:end])
+        for block in blocks:
+            body.remove(block)
+
+    def _mark_blank_pages(self) -> None:
+        """Give the blank pages in the body the references to the one empty header and
+        footer they share (a section without its own would show the header and footer
+        of the section before it)."""
+        import copy
+
+        from docx.enum.section import WD_HEADER_FOOTER
+        from docx.oxml.ns import qn
+
+        for sectPr in [s for s in self._body.iter(qn("w:sectPr")) if s.get(_BLANK)]:
+            del sectPr.attrib[_BLANK]
+            if not self._refs:
+                # as python-docx adds them when a section's header and footer are unlinked
+                sectPr.add_headerReference(WD_HEADER_FOOTER.PRIMARY, _BLANK_HEADER)
+                sectPr.add_footerReference(WD_HEADER_FOOTER.PRIMARY, _BLANK_FOOTER)
+                self._refs = [copy.deepcopy(r) for r in sectPr
+                              if r.tag in (qn("w:headerReference"), qn("w:footerReference"))]
+                continue
+            for ref in reversed(self._refs):
+                sectPr.insert(0, copy.deepcopy(ref))
+
+    def clear_blank_pages(self) -> None:
+        """The empty header and footer of the blank pages, if there are any: their parts
+        are made now, and their rIds replace the placeholders."""
+        if not self._refs:
+            return
+        part = self._merged.part
+        _header, header = part.add_header_part()
+        _footer, footer = part.add_footer_part()
+        marks = ((f'"{_BLANK_HEADER}"'.encode(), f'"{header}"'.encode()),
+                 (f'"{_BLANK_FOOTER}"'.encode(), f'"{footer}"'.encode()))
+        for k, chunk in enumerate(self._chunks):
+            for mark, rid in marks:
+                chunk = chunk.replace(mark, rid)
+            self._chunks[k] = chunk
+
+    def xml(self) -> bytes:
+        """The whole part: the document's start, every copy's blocks, its end."""
+        if self._ends is None:  # pragma: no cover - print_docx adds a copy at least
+            raise ValueError("print_docx: no copies to print")
+        head, tail = self._ends
+        return b"".join((head, *self._chunks, tail))
+
+
+_BODY_START, _BODY_END = b"<w:body>", b"</w:body>"
+#: The rIds the blank pages' header and footer references carry until their parts are made.
+_BLANK_HEADER, _BLANK_FOOTER = "congvan-blank-header", "congvan-blank-footer"
 
 
 class _CopyPackage:
@@ -565,20 +676,21 @@ def _body_of(document: Any) -> tuple[list[Any], Any]:
     return [child for child in body if child is not final], final
 
 
-def _require_one_template(packages: Sequence[_CopyPackage]) -> None:
-    """Styles and numbering are taken from the first copy: the others must have the same."""
+def _template_parts(package: _CopyPackage) -> list[_SourcePart | None]:
+    """A copy's styles and numbering parts (or None where it has none)."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
-    def shared(package: _CopyPackage) -> list[_SourcePart | None]:
-        return [package.main.related(reltype) for reltype in (RT.STYLES, RT.NUMBERING)]
+    return [package.main.related(reltype) for reltype in (RT.STYLES, RT.NUMBERING)]
 
-    base = shared(packages[0])
-    for n, package in enumerate(packages[1:], 2):
-        if not all(_same_xml(a, b) for a, b in zip(shared(package), base, strict=True)):
-            raise ValueError(
-                f"print_docx: copy {n} has other styles or numbering than copy 1; "
-                "copies to print together must come from the same template"
-            )
+
+def _require_template(package: _CopyPackage, template: Sequence[_SourcePart | None], n: int) -> None:
+    """Styles and numbering are taken from the first copy (``template``, its
+    :func:`_template_parts`): copy ``n`` must have the same."""
+    if not all(_same_xml(a, b) for a, b in zip(_template_parts(package), template, strict=True)):
+        raise ValueError(
+            f"print_docx: copy {n} has other styles or numbering than copy 1; "
+            "copies to print together must come from the same template"
+        )
 
 
 def _same_xml(a: _SourcePart | None, b: _SourcePart | None) -> bool:
@@ -659,7 +771,7 @@ def _pad_runs(blocks: list[Any], sections: Sequence[Any], starts: Sequence[int],
 
 def _blank_page(like: Any) -> Any:
     """A paragraph ending a one-page section with the page setup of ``like`` (a
-    ``w:sectPr``), its numbering continued; :func:`_clear_blank_pages` gives it an
+    ``w:sectPr``), its numbering continued; :class:`_Body` gives it an
     empty header and footer."""
     import copy
 
@@ -680,28 +792,6 @@ def _blank_page(like: Any) -> Any:
 
 #: Marks a blank page's section while the batch is put together (removed after).
 _BLANK = "congvan-blank"
-
-
-def _clear_blank_pages(document: Any) -> None:
-    """One empty header and one empty footer, shared by every blank page (a section
-    without its own would show the header and footer of the section before it)."""
-    import copy
-
-    from docx.oxml.ns import qn
-    from docx.section import Section
-
-    blanks = [s for s in document.element.body.iter(qn("w:sectPr")) if s.get(_BLANK)]
-    refs: list[Any] = []
-    for sectPr in blanks:
-        del sectPr.attrib[_BLANK]
-        if not refs:
-            section = Section(sectPr, document.part)
-            section.header.is_linked_to_previous = False
-            section.footer.is_linked_to_previous = False
-            refs = [copy.deepcopy(r) for r in sectPr if r.tag in (qn("w:headerReference"), qn("w:footerReference"))]
-            continue
-        for ref in reversed(refs):
-            sectPr.insert(0, copy.deepcopy(ref))
 
 
 def _restarts_page_numbers(sectPr: Any) -> bool:
@@ -837,23 +927,29 @@ def _story_key(part: _SourcePart) -> tuple[Any, ...]:
     return (part.content_type, part.saved_blob, rels)
 
 
-def _number_drawings(document: Any) -> None:
-    """Give every drawing a distinct id (``wp:docPr/@id``), as Word requires.
-
-    Each copy numbers its own drawings from the same start, so the batch would
-    repeat them.
-    """
+def _story_elements(document: Any) -> list[Any]:
+    """The root elements of the batch's headers and footers, in the order of its relationships."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from docx.oxml.ns import qn
 
-    elements = [document.element]
-    elements += [
+    return [
         rel.target_part.element
         for rel in document.part.rels.values()
         if rel.reltype in (RT.HEADER, RT.FOOTER)
     ]
-    number = 0
+
+
+def _number_drawings(elements: Sequence[Any], number: int) -> int:
+    """Give every drawing in ``elements`` a distinct id (``wp:docPr/@id``), as Word
+    requires, counting on from ``number`` drawings numbered before; the count after.
+
+    Each copy numbers its own drawings from the same start, so the batch would
+    repeat them. The batch numbers those of its body, copy by copy, then those of
+    its headers and footers.
+    """
+    from docx.oxml.ns import qn
+
     for element in elements:
         for drawing in element.iter(qn("wp:docPr")):
             number += 1
             drawing.set("id", str(number))
+    return number

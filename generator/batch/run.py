@@ -1013,11 +1013,12 @@ def _make_print_file(index: int) -> bytes:
 
         return print_pdf_in_rounds([label for label, _f in parts], lambda i: (folder / parts[i][1]).read_bytes(),
                                    index=options["index"], title=_WORK["print_title"])
-    blobs = {f: (folder / f).read_bytes() for f in dict.fromkeys(f for _, f in parts)}
     if name.endswith(".docx"):
         # The page counts come from the copies' PDFs, where the batch made them too.
         pages = [printing.numbered_runs((folder / pdf).read_bytes()) if pdf else None for pdf in options["pages_from"]]
-        return printing.print_docx([blobs[f] for _, f in parts], pages)
+        # Each copy read when the merge comes to it: memory holds a copy, not the volume.
+        return printing.print_docx(((folder / f).read_bytes() for _, f in parts), pages)
+    blobs = {f: (folder / f).read_bytes() for f in dict.fromkeys(f for _, f in parts)}
     if "annex_copies" in options:
         return printing.annex_copies_pdf(blobs[f"{ANNEX_STEM}.pdf"], options["annex_copies"])
     return printing.print_pdf([(label, blobs[f]) for label, f in parts], index=options["index"],

@@ -19,6 +19,7 @@ import io
 import struct
 import zipfile
 import zlib
+from collections.abc import Mapping
 from typing import Any
 
 __all__ = ["ZIP_DATE", "fixed_zip", "saved_docx", "set_core_properties"]
@@ -42,10 +43,13 @@ def fixed_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def saved_docx(document: Any) -> bytes:
+def saved_docx(document: Any, xml: Mapping[Any, bytes] | None = None) -> bytes:
     """The bytes ``document.save()`` then :func:`fixed_zip` gave (a python-docx
     ``Document``), each part compressed once and the template's unchanged parts not
     at all after the first copy.
+
+    ``xml`` gives, by part name, bytes to write instead of a part's own: the print
+    DOCX puts its ``word/document.xml`` together copy by copy, never as one tree.
 
     Saving and then :func:`fixed_zip` compressed every part twice and decompressed it
     once. This runs python-docx's own package writer (``PackageWriter``'s steps:
@@ -59,7 +63,7 @@ def saved_docx(document: Any) -> bytes:
     parts = package.parts  # walks the relationship graph: once, as OpcPackage.save does
     for part in parts:
         part.before_marshal()
-    writer = _FixedZipWriter()
+    writer = _FixedZipWriter(xml or {})
     PackageWriter._write_content_types_stream(writer, parts)
     PackageWriter._write_pkg_rels(writer, package.rels)
     PackageWriter._write_parts(writer, parts)
@@ -79,11 +83,13 @@ class _FixedZipWriter:
     are those of python-docx's save followed by :func:`fixed_zip`.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, xml: Mapping[Any, bytes]) -> None:
         self._out = io.BytesIO()
         self._directory: list[bytes] = []
+        self._xml = xml
 
     def write(self, pack_uri: Any, blob: bytes) -> None:
+        blob = self._xml.get(pack_uri, blob)
         crc, data = _deflated(blob)
         name, flags = _name_and_flags(pack_uri.membername)
         fields = (_VERSION, 0, flags, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE, crc,
