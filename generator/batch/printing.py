@@ -367,7 +367,7 @@ def print_docx(copies: Iterable[bytes], pages: Sequence[Sequence[int] | None] | 
     while upcoming is not None:
         package = upcoming
         if n == 0:
-            blocks, final = out.base
+            blocks, final = out.take_base()
         else:
             # A tree of the copy's own, parsed for the batch: its blocks move in as they are.
             _require_template(package, template, n + 1)
@@ -423,7 +423,7 @@ class _Body:
         self._merged = merged
         self._body = merged.element.body
         #: The first copy's blocks and last section, already in the batch's tree.
-        self.base = _body_of(merged.element)
+        self._base: tuple[list[Any], Any] | None = _body_of(merged.element)
         for child in list(self._body):
             self._body.remove(child)
         self._chunks: list[bytes] = []
@@ -432,6 +432,14 @@ class _Body:
         self._refs: list[Any] = []
         #: Drawings numbered so far.
         self.drawings = 0
+
+    def take_base(self) -> tuple[list[Any], Any]:
+        """The first copy's blocks and last section (:func:`_body_of`), once: the copy
+        python-docx opened as the batch, its body taken out of the tree."""
+        if self._base is None:  # pragma: no cover - print_docx takes it once
+            raise ValueError("print_docx: the first copy's body was taken already")
+        base, self._base = self._base, None
+        return base
 
     def add(self, blocks: Sequence[Any]) -> None:
         """A copy's blocks, in order, after those added before."""

@@ -935,8 +935,9 @@ def _write_volumes(
             yield from (_write_volume(i) for i in range(len(files)))
             return
         context = _context()
-        # Merging a DOCX volume builds one tree of its 200 copies (about 180 MB): two at once
-        # were the batch's peak of memory. One at a time, beside a PDF volume (about 100 MB).
+        # Merging a DOCX volume built one tree of its 200 copies (about 180 MB): two at once were the batch's
+        # peak of memory. It now holds a copy at a time (a worker about 20 MB over its start, printing.print_docx),
+        # so this lock no longer matters for memory; kept: one DOCX volume at a time, beside a PDF volume.
         _WORK["docx_lock"] = context.Lock()
         # A new worker for each volume (forked in milliseconds): what a worker's allocator
         # kept from a DOCX merge would otherwise stay with it while it makes a PDF volume.
