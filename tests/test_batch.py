@@ -241,6 +241,36 @@ def test_print_files_start_every_copy_on_an_odd_page_and_are_remade_only_on_chan
     assert dict(third.written) == {"print/in-tat-ca.pdf": "changed: copies", "print/in-tat-ca.docx": "changed: copies"}
 
 
+def test_the_print_docx_pads_copies_by_the_runs_the_batch_recorded(example_dir, batch_dir, tmp_path, monkeypatch):
+    """The batch keeps each PDF copy's runs of numbered pages in the manifest, and the print
+    DOCX uses them without reading the PDFs; a manifest without them (an earlier version)
+    has them read from the PDFs, to the same bytes."""
+    from generator.batch import printing
+    from generator.batch.run import run_print
+
+    dispatch = load_dispatch(example_dir / "cong-van.yaml")
+    manifest = json.loads((batch_dir / "manifest.json").read_text(encoding="utf-8"))
+    pdfs = {n: e for n, e in manifest["outputs"].items() if n.endswith(".pdf")}
+    assert pdfs["01-ha-noi.pdf"]["about"]["runs"] == [len(PdfReader((batch_dir / "01-ha-noi.pdf").read_bytes()).pages)]
+    assert all("runs" not in e["about"] for n, e in manifest["outputs"].items() if n.endswith(".docx"))
+    recorded = tmp_path / "recorded"
+    shutil.copytree(batch_dir, recorded, copy_function=shutil.copy2)
+
+    def unread(pdf):
+        raise AssertionError("the print DOCX read a PDF for its page counts")
+
+    with monkeypatch.context() as m:
+        m.setattr(printing, "numbered_runs", unread)
+        run_print(dispatch, recorded, formats=["docx"], index=False)
+    earlier = tmp_path / "earlier"
+    shutil.copytree(batch_dir, earlier, copy_function=shutil.copy2)
+    for entry in manifest["outputs"].values():
+        entry["about"].pop("runs", None)
+    (earlier / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    run_print(dispatch, earlier, formats=["docx"], index=False)
+    assert (earlier / "print" / "in-tat-ca.docx").read_bytes() == (recorded / "print" / "in-tat-ca.docx").read_bytes()
+
+
 def test_annex_alone_n_times(batch_dir, example_dir, tmp_path):
     from pypdf import PdfReader as Pypdf
 

@@ -92,7 +92,8 @@ def test_the_manifest_keeps_the_rows_for_the_next_report(made):
     # the columns that shape a copy (STT does not: a renumbered list changes no copy)
     assert manifest["rows"]["snv"] == {"row": 3, "recipient": "Sở Nội vụ", "cells": {
         "Kính gửi": "Sở Nội vụ", "Mã": "snv", "Ngày tập huấn": "13/9/2025", "Địa điểm": "Hội trường B"}}
-    assert manifest["outputs"]["snv.pdf"]["about"] == {"row": 3}
+    assert manifest["outputs"]["snv.pdf"]["about"] == {"row": 3, "runs": [2]}
+    assert manifest["outputs"]["snv.docx"]["about"] == {"row": 3}
 
 
 @pytest.mark.parametrize(

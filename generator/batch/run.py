@@ -374,20 +374,21 @@ def _run_batch(
     from generator.render.docx import issue_datetime
 
     when = issue_datetime(dispatch)
-    done: dict[str, str] = {}
+    done: dict[str, tuple[str, dict[str, Any]]] = {}
     rendered = False
     not_archived: RenderError | None = None
     making = _render_all(todo, folder, author, when, jobs, progress, dispatch.templates_dir)
     try:
-        for name, sha in making:
-            done[name] = sha
+        for name, sha, about in making:
+            done[name] = (sha, about)
         rendered = True
     finally:
         making.close()  # stops the workers (Ctrl-C, an error) before the manifest is written
         for _, outputs in planned:
             for o in outputs:
                 if o.name in done:
-                    manifest.outputs[o.name] = Entry(o.inputs, done[o.name], _about(o))
+                    sha, about = done[o.name]
+                    manifest.outputs[o.name] = Entry(o.inputs, sha, {**_about(o), **about})
         for name in gone:
             try:
                 _archive(folder, name)
@@ -466,7 +467,7 @@ RECYCLE = 400
 def _render_all(
     todo: list[tuple[DispatchView, list[Output]]], folder: Path, author: str, when: dt.datetime,
     jobs: int, progress: Callable[[int], Any] | None, templates: Path | None = None,
-) -> Iterable[tuple[str, str]]:
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
     if not todo:
         return
     formats = {o.fmt for _, outs in todo for o in outs}
@@ -486,7 +487,7 @@ def _render_all(
 
 def _word_while_loading_weasyprint(
     jobs: int, progress: Callable[[int], Any] | None, templates: Path | None,
-) -> Iterator[tuple[str, str]]:
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Make the Word copies in one worker while this process loads WeasyPrint, then the
     PDF copies in ``jobs`` workers forked from it.
 
@@ -559,8 +560,7 @@ def warm_up(dispatch: Dispatch, formats: Iterable[str], recipients: RecipientLis
     from generator.render.docx import issue_datetime
 
     for o in outputs:
-        _output_bytes(view, o, author=dispatch.agency.name, when=issue_datetime(dispatch),
-                      templates=dispatch.templates_dir)
+        _output(view, o, author=dispatch.agency.name, when=issue_datetime(dispatch), templates=dispatch.templates_dir)
     from generator.batch import printing  # noqa: F401  (pikepdf, and python-docx's reader, for the print files)
 
     _freeze()
@@ -674,9 +674,9 @@ def _worker_stop(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def _render_one(index: int, only: str | None = None) -> list[tuple[str, str]]:
+def _render_one(index: int, only: str | None = None) -> list[tuple[str, str, dict[str, Any]]]:
     """Render copy ``index`` of the work in every stale format (or in format ``only``);
-    return names and hashes."""
+    return names, hashes and what the manifest keeps about each besides (:func:`_output`)."""
     import hashlib
 
     view, outputs = _WORK["todo"][index]
@@ -685,23 +685,28 @@ def _render_one(index: int, only: str | None = None) -> list[tuple[str, str]]:
     for o in outputs:
         if only is not None and o.fmt != only:
             continue
-        data = _output_bytes(view, o, author=_WORK["author"], when=_WORK["when"], templates=_WORK["templates"])
+        data, about = _output(view, o, author=_WORK["author"], when=_WORK["when"], templates=_WORK["templates"])
         atomic_write_bytes(_WORK["folder"] / o.name, data)
-        done.append((o.name, hashlib.sha256(data).hexdigest()))
+        done.append((o.name, hashlib.sha256(data).hexdigest(), about))
     return done
 
 
-def _output_bytes(view: DispatchView, o: Output, *, author: str, when: dt.datetime,
-                  templates: Path | None) -> bytes:
-    """The bytes of output ``o`` of ``view``: a copy, or the annexes it shares, as PDF or DOCX."""
+def _output(view: DispatchView, o: Output, *, author: str, when: dt.datetime,
+            templates: Path | None) -> tuple[bytes, dict[str, Any]]:
+    """The bytes of output ``o`` of ``view`` (a copy, or the annexes it shares, as PDF or
+    DOCX), and what the manifest keeps about it besides: a copy's PDF, its runs of pages
+    numbered from 1 (``runs``), by which the print DOCX pads the copy to whole sheets."""
     if o.fmt == "pdf":
         from generator.render.pdf import default_renderer
 
         renderer = default_renderer(templates)
-        return renderer.render_annexes(view, author=author) if o.annexes_only else renderer.render(view, author=author)
+        if o.annexes_only:
+            return renderer.render_annexes(view, author=author), {}
+        data, runs = renderer.render_counted(view, author=author)
+        return data, {"runs": runs}
     from generator.render.docx import docx_from_view
 
-    return docx_from_view(view, author=author, when=when, templates=templates, annexes_only=o.annexes_only)
+    return docx_from_view(view, author=author, when=when, templates=templates, annexes_only=o.annexes_only), {}
 
 
 def report_text(result: BatchResult, detail: str = "all") -> str:
@@ -865,8 +870,9 @@ def _run_print(
                 volume = slice(k * volume_size, (k + 1) * volume_size)
                 options: dict[str, Any] = {"index": index and fmt == "pdf"}
                 if fmt == "docx":
-                    options["pages_from"] = [pdf for pdf, _sha in pdfs[volume]]
-                    options["pdf_sha256"] = [(pdf, sha) for pdf, sha in pdfs[volume] if pdf]
+                    options["pages_from"] = [pdf for pdf, _sha, _runs in pdfs[volume]]
+                    options["pdf_sha256"] = [(pdf, sha) for pdf, sha, _runs in pdfs[volume] if pdf]
+                    options["runs"] = [runs for _pdf, _sha, runs in pdfs[volume]]
                 files.append((name, parts[volume], options))
             # print files of an earlier run that this one does not make (fewer or more volumes)
             for old in [n for n in manifest.outputs if _print_file_of(n, fmt) and n not in names]:
@@ -885,6 +891,7 @@ def _run_print(
                                   file=missing[0], list=recipients.file.name)])
         # A print DOCX's blank pages follow its copies' PDFs (their page counts): those are its files too.
         pdfs = [(pdf, sha) for pdf, sha in options.pop("pdf_sha256", [])]
+        runs = options.pop("runs", None)  # follow from the PDFs, whose hashes are the inputs
         inputs = {"files": digest([(f, e.sha256) for (_, f), e in zip(parts, entries, strict=True)]  # type: ignore[union-attr]
                                   + pdfs),
                   "options": digest(options), "software": software}
@@ -893,7 +900,7 @@ def _run_print(
         if not reason:
             result.unchanged.append(name)
             continue
-        todo.append((name, parts, options, inputs, reason))
+        todo.append((name, parts, options if runs is None else {**options, "runs": runs}, inputs, reason))
     import hashlib
 
     if len(files) > len(formats):  # volumes: each written as soon as it is made, one at a time a worker
@@ -987,15 +994,19 @@ def _make_print_files(
         _WORK.clear()
 
 
-def _pdf_of(manifest: Manifest, folder: Path, stem: str) -> tuple[str | None, str | None]:
-    """The PDF of a copy made from the same content as its DOCX, and its hash, for the
-    print DOCX's page counts; (None, None) when there is none (a print of DOCX only)."""
+def _pdf_of(manifest: Manifest, folder: Path, stem: str) -> tuple[str | None, str | None, list[int] | None]:
+    """The PDF of a copy made from the same content as its DOCX, its hash and its runs of
+    pages numbered from 1 as the batch recorded them (None if it did not: they are then
+    read from the PDF), for the print DOCX's page counts; (None, None, None) when there is
+    no such PDF (a print of DOCX only)."""
     pdf, docx = manifest.outputs.get(f"{stem}.pdf"), manifest.outputs.get(f"{stem}.docx")
     if pdf is None or docx is None or pdf.inputs.get("content") != docx.inputs.get("content"):
-        return None, None
+        return None, None, None
     if not (folder / f"{stem}.pdf").is_file():
-        return None, None
-    return f"{stem}.pdf", pdf.sha256
+        return None, None, None
+    runs = pdf.about.get("runs")
+    counted = isinstance(runs, list) and runs and all(type(n) is int and n > 0 for n in runs)
+    return f"{stem}.pdf", pdf.sha256, runs if counted else None
 
 
 #: Above this many copies a print PDF is built in rounds (:mod:`generator.batch.volumes`), its
@@ -1015,8 +1026,11 @@ def _make_print_file(index: int) -> bytes:
                                    index=options["index"], title=_WORK["print_title"])
     blobs = {f: (folder / f).read_bytes() for f in dict.fromkeys(f for _, f in parts)}
     if name.endswith(".docx"):
-        # The page counts come from the copies' PDFs, where the batch made them too.
-        pages = [printing.numbered_runs((folder / pdf).read_bytes()) if pdf else None for pdf in options["pages_from"]]
+        # The page counts of the copies' PDFs, where the batch made them too: as the batch
+        # recorded them, or read from the PDF (a manifest of an earlier version).
+        runs = options.get("runs") or [None] * len(options["pages_from"])
+        pages = [counted or (printing.numbered_runs((folder / pdf).read_bytes()) if pdf else None)
+                 for pdf, counted in zip(options["pages_from"], runs, strict=True)]
         return printing.print_docx([blobs[f] for _, f in parts], pages)
     if "annex_copies" in options:
         return printing.annex_copies_pdf(blobs[f"{ANNEX_STEM}.pdf"], options["annex_copies"])
