@@ -168,7 +168,7 @@ def plan_outputs(
     where it is rendered (a :class:`_LazyView`), so that thousands of views are never
     held at once.
     """
-    from generator.render.docx import issue_datetime
+    from generator.render.view import issue_datetime
 
     formats = list(formats)
     templates = dispatch.templates_dir
@@ -371,7 +371,7 @@ def _run_batch(
     # A run killed before its renames left temporary files: clear them (we hold the lock).
     remove_stale_temporaries(folder, names | set(manifest.outputs) | {MANIFEST, "report.json", "report.txt"})
     author = dispatch.agency.name
-    from generator.render.docx import issue_datetime
+    from generator.render.view import issue_datetime
 
     when = issue_datetime(dispatch)
     done: dict[str, tuple[str, dict[str, Any]]] = {}
@@ -498,7 +498,9 @@ def _word_while_loading_weasyprint(
     import functools
 
     count = len(_WORK["todo"])
-    _load_renderers({"docx"}, templates)
+    # python-docx and the template are loaded by the Word worker itself, beside this
+    # process loading WeasyPrint: the PDF workers need neither.
+    _freeze()
     context = _context()
     with _pool(context, 1, RECYCLE) as word:
         docx = word.imap_unordered(functools.partial(_render_one, only="docx"), range(count))
@@ -557,7 +559,7 @@ def warm_up(dispatch: Dispatch, formats: Iterable[str], recipients: RecipientLis
     planned = plan_outputs(dispatch, sorted(formats), recipients)
     view, outputs = next(((v, outs) for v, outs in planned if not outs[0].annexes_only), planned[0])
     view = _view_of(view)
-    from generator.render.docx import issue_datetime
+    from generator.render.view import issue_datetime
 
     for o in outputs:
         _output(view, o, author=dispatch.agency.name, when=issue_datetime(dispatch), templates=dispatch.templates_dir)
