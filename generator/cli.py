@@ -543,8 +543,10 @@ def watch(dispatch: Path, formats: list[str], index: bool, jobs: int | None, out
         watch_files(dispatch, make, leave_out=(folder,), interval=interval,
                     changed=lambda: click.echo(_("[{time}] a file changed: making the copies again…",
                                                  time=stamp())))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         click.echo(_("Stopped."))
+        if isinstance(exc, Terminated):  # `kill`, a service manager: 143, as every command
+            raise SystemExit(128 + exc.signum) from None
 
 
 #: The progress bar shows a time estimate once this share of the copies is made: the

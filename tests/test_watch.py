@@ -108,6 +108,23 @@ def test_watch_remakes_what_a_save_changes_survives_a_broken_save_and_stops_on_c
     assert "Stopped." in "".join(watch.seen) + "".join(watch.lines.queue)
 
 
+def test_watch_stopped_by_kill_exits_143_and_says_so(tmp_path):
+    source = tmp_path / "cong-van"
+    shutil.copytree(EXAMPLE.parent, source)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CONGVAN_LANG": "en", "CONGVAN_QR_CACHE": str(tmp_path / "qr")}
+    watch = _Watch(str(source / "cong-van.yaml"), "--out", str(tmp_path / "out"), "--format", "docx", env=env)
+    try:
+        watch.until("Watching")
+    finally:
+        watch.proc.send_signal(signal.SIGTERM)
+        code = watch.proc.wait(60)
+        watch.reader.join(10)
+        watch.proc.stdout.close()
+    assert code == 143
+    said = "".join(watch.seen) + "".join(watch.lines.queue)
+    assert "Stopped." in said and "Traceback" not in said
+
+
 def test_watch_stops_at_once_on_a_missing_file(tmp_path):
     result = CliRunner().invoke(cli, ["--lang", "en", "watch", str(tmp_path / "khong-co.yaml")])
     assert result.exit_code == 2
