@@ -100,6 +100,9 @@ class PdfRenderer:
         )
         with self._errors():
             self._css = self._wp.CSS(string=css, url_fetcher=self._fetcher, font_config=self._font_config)
+        for name in ("dispatch.html.j2", "annex.html.j2"):  # compiled once, before workers are forked
+            with contextlib.suppress(Exception):  # a user's broken template is reported where it is used
+                self._env.get_template(name)
         self._annexes: dict[str, Any] = {}
         #: Images by URL (QR codes, signature), read and decoded once for all copies.
         self._images: dict[str, Any] = {}
