@@ -312,12 +312,15 @@ def run_batch(dispatch: Dispatch, folder: Path, **options: Any) -> BatchResult:
     """Bring ``folder`` up to date with one copy per province of ``dispatch``.
 
     Options: ``formats`` (list of "pdf", "docx"), ``jobs``, ``dry_run``, ``progress``
-    (called with 1 per copy made). One run at a time per folder
+    (called with 1 per copy made), ``keep_weasyprint`` (this process loads WeasyPrint, as
+    it will need it next, instead of a :class:`_PdfLoader`). One run at a time per folder
     (:func:`generator.batch.locking.folder_lock`); a dry run takes no lock and writes nothing.
     """
     if options.get("dry_run"):
+        options.pop("keep_weasyprint", None)
         return _run_batch(dispatch, folder, **options)
-    with folder_lock(folder), _pdf_loader(dispatch, options) as loader:
+    keep = options.pop("keep_weasyprint", False)
+    with folder_lock(folder), _pdf_loader(dispatch, options, wanted=not keep) as loader:
         return _run_batch(dispatch, folder, loader=loader, **options)
 
 
@@ -599,11 +602,11 @@ def _load_then_render(conn: Any, templates: Path | None, jobs: int) -> None:
 
 
 @contextlib.contextmanager
-def _pdf_loader(dispatch: Dispatch, options: dict[str, Any]) -> Iterator[_PdfLoader | None]:
+def _pdf_loader(dispatch: Dispatch, options: dict[str, Any], *, wanted: bool = True) -> Iterator[_PdfLoader | None]:
     """A :class:`_PdfLoader` for a batch that makes PDFs in several workers and would load
     WeasyPrint first (not in ``congvan watch`` or the web app, which keep it loaded)."""
     jobs = options.get("jobs", 1)
-    useful = ("pdf" in options.get("formats", []) and jobs > 1 and not _pdf_renderer_loaded()
+    useful = (wanted and "pdf" in options.get("formats", []) and jobs > 1 and not _pdf_renderer_loaded()
               and _context().get_start_method() == "fork")
     loader = _PdfLoader(dispatch.templates_dir, jobs) if useful else None
     try:
