@@ -104,12 +104,13 @@ def test_the_manifest_keeps_the_rows_for_the_next_report(made):
         ("Hòa Bình", 2), ("Hoà Bình", 2), ("hoa binh", 2),
         ("Ma", None),  # 'Mã' and 'Má' both read 'ma' without tone marks: not a guess
         ("Mã", 3), ("Má", 4), ("Nơi nhận", None),
+        ("Địa điểm", 5), ("dia diem", 5), ("Ðia diem", 5),  # Ð (U+00D0), pasted through the wrong code page
     ],
 )
 def test_column_names_are_matched_as_excel_users_type_them(typed, expected):
     import unicodedata
 
-    headers = ["Kính gửi", unicodedata.normalize("NFD", "Ngày Tập Huấn"), "Hoà Bình", "Mã", "Má"]
+    headers = ["Kính gửi", unicodedata.normalize("NFD", "Ngày Tập Huấn"), "Hoà Bình", "Mã", "Má", "Địa điểm"]
     assert find_column(typed, headers) == expected
 
 

@@ -31,7 +31,7 @@ from typing import Any
 
 from generator.errors import InputError
 from generator.i18n import _
-from generator.vietnamese import short_date, slug
+from generator.vietnamese import fold, short_date, slug
 
 __all__ = [
     "MAX_RECIPIENTS", "RecipientCopy", "RecipientList", "list_changes", "read_recipients", "recipient_list",
@@ -104,8 +104,7 @@ def key(name: str) -> str:
 
 def bare(name: str) -> str:
     """A column name without tone marks, for a name typed without them."""
-    text = unicodedata.normalize("NFD", key(name).replace("đ", "d"))
-    return "".join(c for c in text if not unicodedata.combining(c))
+    return fold(key(name))
 
 
 def find_column(name: str, headers: list[str]) -> int | None:

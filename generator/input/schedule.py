@@ -109,9 +109,9 @@ class _Table:
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(text.lower().split())
+    from generator.vietnamese import fold
+
+    return " ".join(fold(text).lower().split())
 
 
 @dataclass(frozen=True)
