@@ -604,10 +604,13 @@ def _load_then_render(conn: Any, templates: Path | None, jobs: int) -> None:
 @contextlib.contextmanager
 def _pdf_loader(dispatch: Dispatch, options: dict[str, Any], *, wanted: bool = True) -> Iterator[_PdfLoader | None]:
     """A :class:`_PdfLoader` for a batch that makes PDFs in several workers and would load
-    WeasyPrint first (not in ``congvan watch`` or the web app, which keep it loaded)."""
+    WeasyPrint first: a command's (not ``congvan watch``'s, which keeps it loaded, nor the
+    web app's, whose batches run on a thread of the server)."""
+    import threading
+
     jobs = options.get("jobs", 1)
     useful = (wanted and "pdf" in options.get("formats", []) and jobs > 1 and not _pdf_renderer_loaded()
-              and _context().get_start_method() == "fork")
+              and _context().get_start_method() == "fork" and threading.current_thread() is threading.main_thread())
     loader = _PdfLoader(dispatch.templates_dir, jobs) if useful else None
     try:
         yield loader
