@@ -463,9 +463,10 @@ def print_(dispatch: Path, formats: list[str], index: bool, annex_only: bool, co
     folder = _batch_folder(dispatch, out_dir)
     needed = ["pdf"] if annex_only else formats
     jobs = jobs or _default_jobs()
+    # An index page is laid out by this process afterwards: it loads WeasyPrint for the copies too.
     result = _with_progress(lambda progress: run_batch(
-        model, folder, formats=needed, jobs=jobs, progress=progress, recipients=recipients), model, recipients,
-        quiet)
+        model, folder, formats=needed, jobs=jobs, progress=progress, recipients=recipients,
+        keep_weasyprint=index), model, recipients, quiet)
     click.echo(_report(result, quiet), nl=False)
     printed = run_print(model, folder, formats=needed, index=index, annex_copies=copies, jobs=jobs,
                         recipients=recipients, volume_size=volume_size)
@@ -543,8 +544,10 @@ def watch(dispatch: Path, formats: list[str], index: bool, jobs: int | None, out
         watch_files(dispatch, make, leave_out=(folder,), interval=interval,
                     changed=lambda: click.echo(_("[{time}] a file changed: making the copies again…",
                                                  time=stamp())))
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         click.echo(_("Stopped."))
+        if isinstance(exc, Terminated):  # `kill`, a service manager: 143, as every command
+            raise SystemExit(128 + exc.signum) from None
 
 
 #: The progress bar shows a time estimate once this share of the copies is made: the

@@ -87,19 +87,28 @@ def join_recipient_lines(names: list[str]) -> list[str]:
     return lines
 
 
+#: Đ/đ, and the look-alike Ð/ð a text pasted through the wrong code page carries.
 _FOLD = str.maketrans({"Đ": "D", "đ": "d", "Ð": "D", "ð": "d"})
 
 
-def slug(text: str) -> str:
-    """An ASCII file-name slug: "Bà Rịa – Vũng Tàu" -> "ba-ria-vung-tau".
+def fold(text: str) -> str:
+    """``text`` without tone and vowel marks, case kept: "Đà Nẵng" -> "Da Nang".
 
-    Đ/đ have no canonical decomposition, so they are mapped before NFD; any run of
-    other characters becomes one hyphen (``../shared/spec/provinces.md`` §6).
+    Đ/đ have no canonical decomposition, so they are mapped before NFD. For matching
+    what a person typed with or without marks, and for file names; never for what is
+    printed.
     """
-    folded = unicodedata.normalize("NFD", text.translate(_FOLD))
-    ascii_only = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def slug(text: str) -> str:
+    """An ASCII file-name slug: "Bà Rịa – Vũng Tàu" -> "ba-ria-vung-tau": the text
+    folded (:func:`fold`), any run of other characters one hyphen
+    (``../shared/spec/provinces.md`` §6).
+    """
     out, dash = [], False
-    for ch in ascii_only.lower():
+    for ch in fold(text).lower():
         if ch.isascii() and ch.isalnum():
             out.append(ch)
             dash = False

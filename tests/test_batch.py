@@ -115,6 +115,48 @@ def test_one_worker_and_two_workers_make_the_same_bytes(example_dir, batch_dir, 
     assert {n: b for n, (b, _) in _snapshot(serial).items()} == {n: b for n, (b, _) in _snapshot(batch_dir).items()}
 
 
+def test_a_new_process_loads_weasyprint_beside_the_planning_to_the_same_bytes(example_dir, batch_dir, tmp_path):
+    """A batch run as the command line runs it (a new process, two jobs): a forked process
+    loads WeasyPrint while the batch is planned and makes the PDF copies in its workers;
+    the batch's own process never loads it. The same bytes as the other ways; a run with
+    nothing to make stops that process at once and leaves none behind."""
+    code = (
+        "import multiprocessing, sys\nfrom pathlib import Path\n"
+        "from generator import load_dispatch\n"
+        "from generator.batch.run import run_batch\n"
+        "d = load_dispatch(sys.argv[1])\n"
+        "first = run_batch(d, Path(sys.argv[2]), formats=['pdf', 'docx'], jobs=2)\n"
+        "assert len(first.written) == 128, first.written\n"
+        "assert 'weasyprint' not in sys.modules\n"
+        "again = run_batch(d, Path(sys.argv[2]), formats=['pdf', 'docx'], jobs=2)\n"
+        "assert not again.written and len(again.unchanged) == 128\n"
+        "assert multiprocessing.active_children() == []\n"
+    )
+    folder = tmp_path / "fresh"
+    proc = subprocess.run([sys.executable, "-c", code, str(example_dir / "cong-van.yaml"), str(folder)],
+                          cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert {n: b for n, (b, _) in _snapshot(folder).items()} == {n: b for n, (b, _) in _snapshot(batch_dir).items()}
+
+
+def test_an_error_in_a_pdf_copy_made_beside_the_planning_is_reported(example_dir, tmp_path):
+    templates = tmp_path / "mau"
+    templates.mkdir()
+    html = (ROOT / "templates" / "dispatch.html.j2").read_text(encoding="utf-8")
+    (templates / "dispatch.html.j2").write_text(html.replace("{{ v.motto }}", "{{ v.motto }}{{ v.no_such_thing }}"),
+                                                encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "--lang", "en", "batch", str(example_dir / "cong-van.yaml"),
+         "--per-province", "--format", "pdf", "--jobs", "2", "--templates", str(templates),
+         "--out", str(tmp_path / "copies")], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.startswith(f"Error: {templates / 'dispatch.html.j2'}:") and "no_such_thing" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert not list((tmp_path / "copies").glob("*.pdf"))
+
+
 def test_a_schedule_change_remakes_exactly_that_clusters_copies(example_dir, batch_dir, tmp_path):
     folder = tmp_path / "copies"
     shutil.copytree(batch_dir, folder, copy_function=shutil.copy2)
@@ -239,6 +281,36 @@ def test_print_files_start_every_copy_on_an_odd_page_and_are_remade_only_on_chan
     finally:
         csv.write_text(original, encoding="utf-8")
     assert dict(third.written) == {"print/in-tat-ca.pdf": "changed: copies", "print/in-tat-ca.docx": "changed: copies"}
+
+
+def test_the_print_docx_pads_copies_by_the_runs_the_batch_recorded(example_dir, batch_dir, tmp_path, monkeypatch):
+    """The batch keeps each PDF copy's runs of numbered pages in the manifest, and the print
+    DOCX uses them without reading the PDFs; a manifest without them (an earlier version)
+    has them read from the PDFs, to the same bytes."""
+    from generator.batch import printing
+    from generator.batch.run import run_print
+
+    dispatch = load_dispatch(example_dir / "cong-van.yaml")
+    manifest = json.loads((batch_dir / "manifest.json").read_text(encoding="utf-8"))
+    pdfs = {n: e for n, e in manifest["outputs"].items() if n.endswith(".pdf")}
+    assert pdfs["01-ha-noi.pdf"]["about"]["runs"] == [len(PdfReader((batch_dir / "01-ha-noi.pdf").read_bytes()).pages)]
+    assert all("runs" not in e["about"] for n, e in manifest["outputs"].items() if n.endswith(".docx"))
+    recorded = tmp_path / "recorded"
+    shutil.copytree(batch_dir, recorded, copy_function=shutil.copy2)
+
+    def unread(pdf):
+        raise AssertionError("the print DOCX read a PDF for its page counts")
+
+    with monkeypatch.context() as m:
+        m.setattr(printing, "numbered_runs", unread)
+        run_print(dispatch, recorded, formats=["docx"], index=False)
+    earlier = tmp_path / "earlier"
+    shutil.copytree(batch_dir, earlier, copy_function=shutil.copy2)
+    for entry in manifest["outputs"].values():
+        entry["about"].pop("runs", None)
+    (earlier / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    run_print(dispatch, earlier, formats=["docx"], index=False)
+    assert (earlier / "print" / "in-tat-ca.docx").read_bytes() == (recorded / "print" / "in-tat-ca.docx").read_bytes()
 
 
 def test_annex_alone_n_times(batch_dir, example_dir, tmp_path):

@@ -441,6 +441,23 @@ def test_an_internal_error_is_one_line_and_a_log_file(tmp_path, jobs, lang):
     assert not list((tmp_path / "copies").rglob("*.tmp"))
 
 
+def test_an_internal_error_in_a_pdf_worker_of_the_loader_is_one_line_and_a_log_file(tmp_path):
+    """PDF only, two jobs: the copies are made by the workers of the process that loaded
+    WeasyPrint beside the planning (``batch.run._PdfLoader``); its error comes back the same."""
+    yaml = _example(tmp_path / "src")
+    logs = tmp_path / "logs"
+    proc = subprocess.run(
+        [sys.executable, "-m", "generator", "batch", str(yaml), "--per-province", "--format", "pdf", "--jobs", "2",
+         "--out", str(tmp_path / "copies")], cwd=ROOT, capture_output=True, text=True, timeout=LIMIT_SECONDS * 3,
+        env=_env(CONGVAN_TEST_KILL="raise:3", CONGVAN_LOG_DIR=str(logs)), preexec_fn=_limits)
+    assert proc.returncode == 1, proc.stderr
+    [log] = list(logs.iterdir())
+    assert proc.stderr == (f"Error: an internal error; details in {log}. Please send that file to whoever looks "
+                           "after congvan.\n")
+    assert "RuntimeError: CONGVAN_TEST_KILL=raise:3: an internal error made on purpose" in log.read_text(encoding="utf-8")
+    assert not list((tmp_path / "copies").rglob("*.tmp"))
+
+
 def test_an_internal_error_with_no_log_folder_goes_to_the_temporary_folder(tmp_path):
     yaml = _example(tmp_path / "src")
     blocked = tmp_path / "not-a-folder"

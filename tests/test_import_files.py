@@ -125,9 +125,16 @@ def test_a_scanned_pdf_has_no_text_to_import(tmp_path):
     _refused(scan, tmp_path, "the file has no text to import (a scanned page is a picture of text)")
 
 
-def test_a_tcvn3_file_without_legacy_encoding_says_to_use_it(tmp_path):
+def test_a_tcvn3_file_is_converted_without_being_asked_and_the_report_says_so(tmp_path):
+    """A file typed in .VnTime fonts is read as TCVN3 (a clerk of the web app has no option
+    to give), the same as with --legacy-encoding tcvn3."""
     source = clerk_docx(tmp_path / "cong-van.docx", legacy=True)
     result = _run(source, "--out", tmp_path / "cv.yaml")
     assert result.exit_code == 0, result.output
-    assert ("Warnings" in result.output and "the file is typed in old tcvn3 fonts: run the import again with "
-            "--legacy-encoding tcvn3 to convert its text") in result.output
+    assert ("Warnings" in result.output and "the file is typed in old tcvn3 fonts: its text was converted to "
+            "Unicode. Check the Vietnamese letters against the original.") in result.output
+    asked = _run(source, "--out", tmp_path / "asked.yaml", "--legacy-encoding", "tcvn3")
+    assert asked.exit_code == 0, asked.output
+    assert (tmp_path / "cv.yaml").read_text(encoding="utf-8") == (tmp_path / "asked.yaml").read_text(
+        encoding="utf-8").replace("asked-ke-hoach", "cv-ke-hoach")
+    assert "Sở Tài chính" in (tmp_path / "cv.yaml").read_text(encoding="utf-8")

@@ -293,6 +293,45 @@ def test_what_pdfs_share_is_reused_without_changing_a_byte(example, second, tmp_
     assert in_process[0] == in_process[2] and in_process[1] == in_process[3]
 
 
+def test_the_faces_objects_kept_on_disk_give_plain_weasyprints_bytes_in_the_next_process(tmp_path):
+    """Each face's objects are kept beside the prepared faces, so a new process (each batch
+    worker, the next run) does not build them again: what it then writes must be the bytes
+    plain WeasyPrint writes, and a damaged kept file is built anew."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from conftest import EXAMPLE
+
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    render = (
+        "import sys\n"
+        "import generator.render.pdf_reuse as reuse\n"
+        "if sys.argv[3] == 'plain':\n"
+        "    reuse.share_across_documents = lambda: None\n"
+        "if sys.argv[3] == 'kept':\n"
+        "    def built(*args, **kwargs):\n"
+        "        raise AssertionError('a face was built again')\n"
+        "    reuse._Recording.of = built\n"
+        "from generator import load_dispatch, render_pdf\n"
+        "render_pdf(load_dispatch(sys.argv[1]), sys.argv[2])\n"
+    )
+
+    def run(name: str, how: str) -> bytes:
+        subprocess.run([sys.executable, "-c", render, str(EXAMPLE), str(tmp_path / name), how],
+                       check=True, cwd=root, env=env)
+        return (tmp_path / name).read_bytes()
+
+    first = run("first.pdf", "reuse")
+    kept = sorted((tmp_path / "cache").rglob("pdf-objects-*.json"))
+    assert len(kept) == 4  # the four faces the example prints
+    assert run("kept.pdf", "kept") == first == run("plain.pdf", "plain")
+    kept[0].write_text('{"objects": [[true, "zz", ""]], "fonts": {}}', encoding="ascii")
+    assert run("again.pdf", "reuse") == first
+
+
 def test_a_face_printing_one_glyph_does_not_lend_its_flags_to_the_next_document(tmp_path):
     """WeasyPrint marks a face FixedPitch when every glyph a document prints from it has the
     same width: a print index whose italic title is one letter. The reuse must key on that,

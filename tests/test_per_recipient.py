@@ -92,7 +92,8 @@ def test_the_manifest_keeps_the_rows_for_the_next_report(made):
     # the columns that shape a copy (STT does not: a renumbered list changes no copy)
     assert manifest["rows"]["snv"] == {"row": 3, "recipient": "Sở Nội vụ", "cells": {
         "Kính gửi": "Sở Nội vụ", "Mã": "snv", "Ngày tập huấn": "13/9/2025", "Địa điểm": "Hội trường B"}}
-    assert manifest["outputs"]["snv.pdf"]["about"] == {"row": 3}
+    assert manifest["outputs"]["snv.pdf"]["about"] == {"row": 3, "runs": [2]}
+    assert manifest["outputs"]["snv.docx"]["about"] == {"row": 3}
 
 
 @pytest.mark.parametrize(
@@ -103,12 +104,13 @@ def test_the_manifest_keeps_the_rows_for_the_next_report(made):
         ("Hòa Bình", 2), ("Hoà Bình", 2), ("hoa binh", 2),
         ("Ma", None),  # 'Mã' and 'Má' both read 'ma' without tone marks: not a guess
         ("Mã", 3), ("Má", 4), ("Nơi nhận", None),
+        ("Địa điểm", 5), ("dia diem", 5), ("Ðia diem", 5),  # Ð (U+00D0), pasted through the wrong code page
     ],
 )
 def test_column_names_are_matched_as_excel_users_type_them(typed, expected):
     import unicodedata
 
-    headers = ["Kính gửi", unicodedata.normalize("NFD", "Ngày Tập Huấn"), "Hoà Bình", "Mã", "Má"]
+    headers = ["Kính gửi", unicodedata.normalize("NFD", "Ngày Tập Huấn"), "Hoà Bình", "Mã", "Má", "Địa điểm"]
     assert find_column(typed, headers) == expected
 
 
@@ -134,6 +136,68 @@ def test_an_excel_list_with_a_title_row_hidden_rows_and_dates(tmp_path):
         (3, "Ủy ban nhân dân xã A", "xa-a", "Ngày 2/9/2025."), (5, "Ủy ban nhân dân xã C", "xa-c", "Ngày 4/9/2025.")]
     assert schedule.take_notes() == [f"{path}: row(s) 4 of sheet 'Danh sách' are hidden in Excel and were left "
                                      "out of the list. Unhide them to include them."]
+
+
+def test_an_excel_list_of_every_commune_is_read(tmp_path):
+    """3,321 rows (every commune since 1 July 2025) from Excel: past a plan sheet's 2,000
+    rows, which bound only a plan."""
+    import openpyxl
+
+    from generator.input.model import MAX_SHEET_ROWS
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["STT", "Kính gửi", "Mã", "Địa chỉ thư điện tử"])
+    for n in range(1, 3322):
+        sheet.append([n, f"Ủy ban nhân dân xã Số {n}", f"xa-{n:04d}", f"xa{n}@example.gov.vn"])
+    path = tmp_path / "cac-xa.xlsx"
+    book.save(path)
+    found = read_recipients(path)
+    assert len(found.copies) == 3321 > MAX_SHEET_ROWS
+    assert (found.copies[-1].row, found.copies[-1].recipient, found.copies[-1].stem) == (
+        3322, "Ủy ban nhân dân xã Số 3321", "xa-3321")
+
+
+def _list_book(path: Path, cell: str) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["STT", "Kính gửi"])
+    sheet.append([1, "Sở A"])
+    sheet[cell] = "x"
+    book.save(path)
+
+
+@pytest.mark.parametrize("cell", ["A20011", "AY2"])
+def test_an_excel_list_is_bounded_as_a_list_not_as_a_plan(tmp_path, monkeypatch, cell):
+    from generator.input.recipients import MAX_LIST_COLUMNS, MAX_RECIPIENTS
+
+    _list_book(tmp_path / "ds.xlsx", cell)
+    yaml = _example(tmp_path, section=False)
+    monkeypatch.chdir(tmp_path)
+    result = _run("batch", yaml, "--per-recipient", "ds.xlsx", "--format", "pdf", "--out", tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    assert f"ds.xlsx:sheet 'Sheet', row {cell[2:] if cell.startswith('AY') else cell[1:]} (cell {cell}): " \
+           f"a list of recipients holds values only in its first {MAX_RECIPIENTS + 10:,} rows and " \
+           f"{MAX_LIST_COLUMNS} columns (A to AX)." in result.output
+    assert "plan" not in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_list_larger_than_a_plan_file_is_read_and_one_too_large_is_refused_as_a_list(tmp_path, monkeypatch):
+    from generator.input import recipients
+    from generator.input.model import MAX_PLAN_BYTES
+
+    rows = "STT,Kính gửi,Ghi chú\n" + "".join(f"{n},Ủy ban nhân dân xã Số {n},{'x' * 400}\n" for n in range(1, 3001))
+    path = tmp_path / "ds.csv"
+    path.write_text(rows, encoding="utf-8")
+    assert path.stat().st_size > MAX_PLAN_BYTES
+    assert len(read_recipients(path).copies) == 3000
+    monkeypatch.setattr(recipients, "MAX_LIST_BYTES", MAX_PLAN_BYTES)
+    with pytest.raises(InputError) as refused:
+        read_recipients(path)
+    assert str(refused.value).startswith(f"{path}: the file is 1.3 MB, more than the 1 MB a list of recipients can be.")
 
 
 def test_recipient_column_option_and_utf8_bom_semicolon_csv(tmp_path):

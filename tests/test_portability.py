@@ -100,9 +100,9 @@ def test_the_font_cache_folder_is_found_without_user_ids(monkeypatch, tmp_path):
 
     monkeypatch.delattr(os, "getuid")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    fonts._prepared_folder.cache_clear()
+    fonts.prepared_folder.cache_clear()
     try:
-        folder = fonts._prepared_folder()
+        folder = fonts.prepared_folder()
     finally:
-        fonts._prepared_folder.cache_clear()
+        fonts.prepared_folder.cache_clear()
     assert folder.parent == tmp_path / "cache" / "congvan" and folder.is_dir()

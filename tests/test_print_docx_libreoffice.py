@@ -57,6 +57,22 @@ def test_numbered_runs_reads_the_dispatch_and_each_annex(copies):
     assert [numbered_runs(p) for p in pdfs] == [[2, 1], [1], [2, 1]]
 
 
+def test_the_renderer_counts_the_runs_the_pdf_shows(example, second):
+    """The batch records each copy's runs as the renderer counts them (the print DOCX then
+    reads no PDF): they are the runs the PDF's page numbers show, annexes included."""
+    from generator.batch.copies import plan_copies
+    from generator.batch.printing import numbered_runs
+    from generator.render.pdf import default_renderer
+    from generator.render.view import build_view
+
+    renderer = default_renderer()
+    views = [build_view(example), build_view(second), build_view(example, plan_copies(example)[0], annexes=False),
+             build_view(example, plan_copies(example)[0])]
+    counted = [renderer.render_counted(v, author="x") for v in views]
+    assert [runs for _data, runs in counted] == [[2, 1], [1], [2], [2, 1]]
+    assert [numbered_runs(data) for data, _runs in counted] == [runs for _data, runs in counted]
+
+
 def test_print_docx_uses_next_page_sections_with_blank_pages(copies):
     import io
 

@@ -57,6 +57,15 @@ class _Watch:
                 return got
         raise AssertionError(f"no {marker!r} within {timeout} s:\n" + "".join(self.seen[-40:]))
 
+    def stop(self, signum: int) -> tuple[int, str]:
+        """Send ``signum``; the exit status and all watch said."""
+        self.proc.send_signal(signum)
+        code = self.proc.wait(60)
+        self.reader.join(10)
+        assert self.proc.stdout is not None
+        self.proc.stdout.close()
+        return code, "".join(self.seen) + "".join(self.lines.queue)
+
 
 def _snapshot(folder):
     return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
@@ -100,12 +109,22 @@ def test_watch_remakes_what_a_save_changes_survives_a_broken_save_and_stops_on_c
         watch.until("up to date")
         assert _snapshot(out)["38-thanh-hoa.pdf"][0] == before["38-thanh-hoa.pdf"][0]  # back as it was
     finally:
-        watch.proc.send_signal(signal.SIGINT)
-        code = watch.proc.wait(60)
-        watch.reader.join(10)
-        watch.proc.stdout.close()
+        code, said = watch.stop(signal.SIGINT)
     assert code == 0
-    assert "Stopped." in "".join(watch.seen) + "".join(watch.lines.queue)
+    assert "Stopped." in said
+
+
+def test_watch_stopped_by_kill_exits_143_and_says_so(tmp_path):
+    source = tmp_path / "cong-van"
+    shutil.copytree(EXAMPLE.parent, source)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CONGVAN_LANG": "en", "CONGVAN_QR_CACHE": str(tmp_path / "qr")}
+    watch = _Watch(str(source / "cong-van.yaml"), "--out", str(tmp_path / "out"), "--format", "docx", env=env)
+    try:
+        watch.until("Watching")
+    finally:
+        code, said = watch.stop(signal.SIGTERM)
+    assert code == 143
+    assert "Stopped." in said and "Traceback" not in said
 
 
 def test_watch_stops_at_once_on_a_missing_file(tmp_path):

@@ -321,6 +321,19 @@ def test_an_import_of_another_kind_of_file_is_refused_and_writes_nothing(client,
     assert sorted(p.name for p in folder.iterdir()) == before
 
 
+def test_a_word_file_in_old_tcvn3_fonts_is_imported_in_unicode(client, folder, tmp_path_factory):
+    from clerk_docx import clerk_docx
+
+    from generator import load_dispatch
+
+    source = clerk_docx(tmp_path_factory.mktemp("tcvn3") / "cong-van.docx", legacy=True)
+    page = client.post("/import", data={"csrf": csrf_of(client.get("/").text)},
+                       files={"file": ("van-ban-tcvn3.docx", source.read_bytes())})
+    assert page.status_code == 200 and "/edit?f=van-ban-tcvn3.yaml" in str(page.url), page.text
+    assert load_dispatch(folder / "van-ban-tcvn3.yaml").agency.name == "Sở Tài chính"
+    assert "tcvn3" in page.text and "--legacy-encoding" not in page.text
+
+
 def test_an_import_without_the_csrf_token_is_refused(client, folder, example_docx):
     before = sorted(p.name for p in folder.iterdir())
     page = client.post("/import", files={"file": ("cong-van.docx", example_docx)})

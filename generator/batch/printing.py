@@ -158,17 +158,29 @@ def _write_batch(labels: Sequence[str], sources: Sequence[Any], *, front: bytes 
         placed.append((source, len(batch.pages)))
         _append_on_whole_sheets(batch, source.pdf)
     _store_once(batch, placed)
+    return _finished(batch, marks, title)
+
+
+def _finished(batch: Any, marks: Sequence[tuple[str, int]], title: str) -> bytes:
+    """The batch's bytes, with a bookmark per mark (label, first page) and its metadata."""
+    import pikepdf
+
     with batch.open_outline() as outline:
         outline.root.extend(pikepdf.OutlineItem(label, page) for label, page in marks)
     batch.Root.PageMode = pikepdf.Name.UseOutlines
     batch.docinfo["/Producer"] = "congvan"
     if title:
         batch.docinfo["/Title"] = title
+    return saved(batch)
+
+
+def saved(batch: Any) -> bytes:
+    """A batch's bytes: objects no page uses left out, streams compressed, the file's /ID
+    derived from its content (the same input gives the same bytes)."""
+    import pikepdf
+
     out = io.BytesIO()
-    batch.save(
-        out, deterministic_id=True, compress_streams=True,
-        object_stream_mode=pikepdf.ObjectStreamMode.generate,
-    )
+    batch.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue()
 
 

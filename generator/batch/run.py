@@ -168,7 +168,7 @@ def plan_outputs(
     where it is rendered (a :class:`_LazyView`), so that thousands of views are never
     held at once.
     """
-    from generator.render.docx import issue_datetime
+    from generator.render.view import issue_datetime
 
     formats = list(formats)
     templates = dispatch.templates_dir
@@ -312,13 +312,16 @@ def run_batch(dispatch: Dispatch, folder: Path, **options: Any) -> BatchResult:
     """Bring ``folder`` up to date with one copy per province of ``dispatch``.
 
     Options: ``formats`` (list of "pdf", "docx"), ``jobs``, ``dry_run``, ``progress``
-    (called with 1 per copy made). One run at a time per folder
+    (called with 1 per copy made), ``keep_weasyprint`` (this process loads WeasyPrint, as
+    it will need it next, instead of a :class:`_PdfLoader`). One run at a time per folder
     (:func:`generator.batch.locking.folder_lock`); a dry run takes no lock and writes nothing.
     """
     if options.get("dry_run"):
+        options.pop("keep_weasyprint", None)
         return _run_batch(dispatch, folder, **options)
-    with folder_lock(folder):
-        return _run_batch(dispatch, folder, **options)
+    keep = options.pop("keep_weasyprint", False)
+    with folder_lock(folder), _pdf_loader(dispatch, options, wanted=not keep) as loader:
+        return _run_batch(dispatch, folder, loader=loader, **options)
 
 
 def _run_batch(
@@ -330,6 +333,7 @@ def _run_batch(
     dry_run: bool = False,
     progress: Callable[[int], Any] | None = None,
     recipients: RecipientList | None = None,
+    loader: _PdfLoader | None = None,
 ) -> BatchResult:
     started = time.perf_counter()
     manifest = Manifest.load(folder)
@@ -371,23 +375,24 @@ def _run_batch(
     # A run killed before its renames left temporary files: clear them (we hold the lock).
     remove_stale_temporaries(folder, names | set(manifest.outputs) | {MANIFEST, "report.json", "report.txt"})
     author = dispatch.agency.name
-    from generator.render.docx import issue_datetime
+    from generator.render.view import issue_datetime
 
     when = issue_datetime(dispatch)
-    done: dict[str, str] = {}
+    done: dict[str, tuple[str, dict[str, Any]]] = {}
     rendered = False
     not_archived: RenderError | None = None
-    making = _render_all(todo, folder, author, when, jobs, progress, dispatch.templates_dir)
+    making = _render_all(todo, folder, author, when, jobs, progress, dispatch.templates_dir, loader)
     try:
-        for name, sha in making:
-            done[name] = sha
+        for name, sha, about in making:
+            done[name] = (sha, about)
         rendered = True
     finally:
         making.close()  # stops the workers (Ctrl-C, an error) before the manifest is written
         for _, outputs in planned:
             for o in outputs:
                 if o.name in done:
-                    manifest.outputs[o.name] = Entry(o.inputs, done[o.name], _about(o))
+                    sha, about = done[o.name]
+                    manifest.outputs[o.name] = Entry(o.inputs, sha, {**_about(o), **about})
         for name in gone:
             try:
                 _archive(folder, name)
@@ -466,12 +471,16 @@ RECYCLE = 400
 def _render_all(
     todo: list[tuple[DispatchView, list[Output]]], folder: Path, author: str, when: dt.datetime,
     jobs: int, progress: Callable[[int], Any] | None, templates: Path | None = None,
-) -> Iterable[tuple[str, str]]:
+    loader: _PdfLoader | None = None,
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
     if not todo:
         return
     formats = {o.fmt for _, outs in todo for o in outs}
     _WORK.update(todo=todo, folder=folder, author=author, when=when, templates=templates)
     try:
+        if loader is not None and "pdf" in formats:
+            yield from _beside_loader(loader, formats, progress)
+            return
         if formats == {"pdf", "docx"} and jobs > 1 and len(todo) > 1 and not _pdf_renderer_loaded():
             yield from _word_while_loading_weasyprint(jobs, progress, templates)
             return
@@ -486,7 +495,7 @@ def _render_all(
 
 def _word_while_loading_weasyprint(
     jobs: int, progress: Callable[[int], Any] | None, templates: Path | None,
-) -> Iterator[tuple[str, str]]:
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Make the Word copies in one worker while this process loads WeasyPrint, then the
     PDF copies in ``jobs`` workers forked from it.
 
@@ -497,7 +506,9 @@ def _word_while_loading_weasyprint(
     import functools
 
     count = len(_WORK["todo"])
-    _load_renderers({"docx"}, templates)
+    # python-docx and the template are loaded by the Word worker itself, beside this
+    # process loading WeasyPrint: the PDF workers need neither.
+    _freeze()
     context = _context()
     with _pool(context, 1, RECYCLE) as word:
         docx = word.imap_unordered(functools.partial(_render_one, only="docx"), range(count))
@@ -509,6 +520,127 @@ def _word_while_loading_weasyprint(
                 yield from results
         for results in docx:
             yield from results
+
+
+class _PdfLoader:
+    """A process forked as a batch starts, that loads WeasyPrint while this one plans the
+    batch, then makes the PDF copies in workers forked from it.
+
+    Loading WeasyPrint and the stylesheet takes about half a second of one core; planning
+    the batch (the manifest, each copy's view and hashes) about 0.2 s more. One after the
+    other in one process, they held back the first PDF copy; side by side, the first PDF
+    copy starts once WeasyPrint is loaded, and this process, which never loads it, makes
+    the Word copies in a worker meanwhile. Only where processes fork (they inherit the
+    loaded dispatch and, in the loader's workers, WeasyPrint).
+    """
+
+    def __init__(self, templates: Path | None, jobs: int) -> None:
+        import multiprocessing
+        import signal
+
+        context = multiprocessing.get_context("fork")
+        self._conn, theirs = context.Pipe()
+        self._process = context.Process(target=_load_then_render, args=(theirs, templates, jobs), daemon=False)
+        self._finished = False
+        # Held while forking, as for the pools: the loader sets its own handlers first.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            self._process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        theirs.close()
+
+    def render(self, work: dict[str, Any]) -> Iterator[list[tuple[str, str, dict[str, Any]]]]:
+        """Hand the loader the batch's work; yield each PDF copy's results as it is made."""
+        self._conn.send(work)
+        while True:
+            try:
+                kind, value = self._conn.recv()
+            except EOFError:
+                raise RuntimeError("the process making the PDF copies stopped without a word") from None
+            if kind == "made":
+                yield value
+            elif kind == "end":
+                self._finished = True
+                return
+            else:
+                raise value
+
+    def close(self) -> None:
+        """Wait for a loader that has finished; stop one that has not (nothing for it to do,
+        an error, Ctrl-C): SIGTERM stops it and its workers, as it does the pools."""
+        if not self._finished and self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._conn.close()
+
+
+def _load_then_render(conn: Any, templates: Path | None, jobs: int) -> None:
+    """The loader's life (:class:`_PdfLoader`): load WeasyPrint, wait for the work, make the
+    PDF copies in workers forked from here, sending each copy's results back."""
+    import functools
+
+    _worker_signals()
+    try:
+        _load_renderers({"pdf"}, templates)
+        work = conn.recv()
+        _WORK.update(work)
+        count = len(_WORK["todo"])
+        with _pool(_context(), min(jobs, count), RECYCLE) as pool:
+            for results in pool.imap_unordered(functools.partial(_render_one, only="pdf"), range(count)):
+                conn.send(("made", results))
+        conn.send(("end", None))
+    except (SystemExit, EOFError):
+        pass  # stopped by the batch (SIGTERM), or the batch is gone
+    except BaseException as exc:  # a render error, for the batch to report
+        try:
+            conn.send(("error", exc))
+        except Exception:  # an exception that cannot be pickled
+            conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+    finally:
+        conn.close()
+
+
+@contextlib.contextmanager
+def _pdf_loader(dispatch: Dispatch, options: dict[str, Any], *, wanted: bool = True) -> Iterator[_PdfLoader | None]:
+    """A :class:`_PdfLoader` for a batch that makes PDFs in several workers and would load
+    WeasyPrint first: a command's (not ``congvan watch``'s, which keeps it loaded, nor the
+    web app's, whose batches run on a thread of the server)."""
+    import threading
+
+    jobs = options.get("jobs", 1)
+    useful = (wanted and "pdf" in options.get("formats", []) and jobs > 1 and not _pdf_renderer_loaded()
+              and _context().get_start_method() == "fork" and threading.current_thread() is threading.main_thread())
+    loader = _PdfLoader(dispatch.templates_dir, jobs) if useful else None
+    try:
+        yield loader
+    finally:
+        if loader is not None:
+            loader.close()
+
+
+def _beside_loader(
+    loader: _PdfLoader, formats: set[str], progress: Callable[[int], Any] | None,
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """The PDF copies from the loader's workers and, meanwhile, the Word copies from a
+    worker of this process. Progress is counted by PDF copies."""
+    import functools
+
+    count = len(_WORK["todo"])
+    work = {k: _WORK[k] for k in ("todo", "folder", "author", "when", "templates")}
+    with contextlib.ExitStack() as stack:
+        docx = None
+        if "docx" in formats:
+            _freeze()
+            word = stack.enter_context(_pool(_context(), 1, RECYCLE))
+            docx = word.imap_unordered(functools.partial(_render_one, only="docx"), range(count))
+        for results in loader.render(work):
+            if progress:
+                progress(1)
+            yield from results
+        if docx is not None:
+            for results in docx:
+                yield from results
 
 
 def _pdf_renderer_loaded() -> bool:
@@ -556,11 +688,10 @@ def warm_up(dispatch: Dispatch, formats: Iterable[str], recipients: RecipientLis
     planned = plan_outputs(dispatch, sorted(formats), recipients)
     view, outputs = next(((v, outs) for v, outs in planned if not outs[0].annexes_only), planned[0])
     view = _view_of(view)
-    from generator.render.docx import issue_datetime
+    from generator.render.view import issue_datetime
 
     for o in outputs:
-        _output_bytes(view, o, author=dispatch.agency.name, when=issue_datetime(dispatch),
-                      templates=dispatch.templates_dir)
+        _output(view, o, author=dispatch.agency.name, when=issue_datetime(dispatch), templates=dispatch.templates_dir)
     from generator.batch import printing  # noqa: F401  (pikepdf, and python-docx's reader, for the print files)
 
     _freeze()
@@ -674,9 +805,9 @@ def _worker_stop(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def _render_one(index: int, only: str | None = None) -> list[tuple[str, str]]:
+def _render_one(index: int, only: str | None = None) -> list[tuple[str, str, dict[str, Any]]]:
     """Render copy ``index`` of the work in every stale format (or in format ``only``);
-    return names and hashes."""
+    return names, hashes and what the manifest keeps about each besides (:func:`_output`)."""
     import hashlib
 
     view, outputs = _WORK["todo"][index]
@@ -685,23 +816,28 @@ def _render_one(index: int, only: str | None = None) -> list[tuple[str, str]]:
     for o in outputs:
         if only is not None and o.fmt != only:
             continue
-        data = _output_bytes(view, o, author=_WORK["author"], when=_WORK["when"], templates=_WORK["templates"])
+        data, about = _output(view, o, author=_WORK["author"], when=_WORK["when"], templates=_WORK["templates"])
         atomic_write_bytes(_WORK["folder"] / o.name, data)
-        done.append((o.name, hashlib.sha256(data).hexdigest()))
+        done.append((o.name, hashlib.sha256(data).hexdigest(), about))
     return done
 
 
-def _output_bytes(view: DispatchView, o: Output, *, author: str, when: dt.datetime,
-                  templates: Path | None) -> bytes:
-    """The bytes of output ``o`` of ``view``: a copy, or the annexes it shares, as PDF or DOCX."""
+def _output(view: DispatchView, o: Output, *, author: str, when: dt.datetime,
+            templates: Path | None) -> tuple[bytes, dict[str, Any]]:
+    """The bytes of output ``o`` of ``view`` (a copy, or the annexes it shares, as PDF or
+    DOCX), and what the manifest keeps about it besides: a copy's PDF, its runs of pages
+    numbered from 1 (``runs``), by which the print DOCX pads the copy to whole sheets."""
     if o.fmt == "pdf":
         from generator.render.pdf import default_renderer
 
         renderer = default_renderer(templates)
-        return renderer.render_annexes(view, author=author) if o.annexes_only else renderer.render(view, author=author)
+        if o.annexes_only:
+            return renderer.render_annexes(view, author=author), {}
+        data, runs = renderer.render_counted(view, author=author)
+        return data, {"runs": runs}
     from generator.render.docx import docx_from_view
 
-    return docx_from_view(view, author=author, when=when, templates=templates, annexes_only=o.annexes_only)
+    return docx_from_view(view, author=author, when=when, templates=templates, annexes_only=o.annexes_only), {}
 
 
 def report_text(result: BatchResult, detail: str = "all") -> str:
@@ -865,8 +1001,9 @@ def _run_print(
                 volume = slice(k * volume_size, (k + 1) * volume_size)
                 options: dict[str, Any] = {"index": index and fmt == "pdf"}
                 if fmt == "docx":
-                    options["pages_from"] = [pdf for pdf, _sha in pdfs[volume]]
-                    options["pdf_sha256"] = [(pdf, sha) for pdf, sha in pdfs[volume] if pdf]
+                    options["pages_from"] = [pdf for pdf, _sha, _runs in pdfs[volume]]
+                    options["pdf_sha256"] = [(pdf, sha) for pdf, sha, _runs in pdfs[volume] if pdf]
+                    options["runs"] = [runs for _pdf, _sha, runs in pdfs[volume]]
                 files.append((name, parts[volume], options))
             # print files of an earlier run that this one does not make (fewer or more volumes)
             for old in [n for n in manifest.outputs if _print_file_of(n, fmt) and n not in names]:
@@ -885,6 +1022,7 @@ def _run_print(
                                   file=missing[0], list=recipients.file.name)])
         # A print DOCX's blank pages follow its copies' PDFs (their page counts): those are its files too.
         pdfs = [(pdf, sha) for pdf, sha in options.pop("pdf_sha256", [])]
+        runs = options.pop("runs", None)  # follow from the PDFs, whose hashes are the inputs
         inputs = {"files": digest([(f, e.sha256) for (_, f), e in zip(parts, entries, strict=True)]  # type: ignore[union-attr]
                                   + pdfs),
                   "options": digest(options), "software": software}
@@ -893,7 +1031,7 @@ def _run_print(
         if not reason:
             result.unchanged.append(name)
             continue
-        todo.append((name, parts, options, inputs, reason))
+        todo.append((name, parts, options if runs is None else {**options, "runs": runs}, inputs, reason))
     import hashlib
 
     if len(files) > len(formats):  # volumes: each written as soon as it is made, one at a time a worker
@@ -988,15 +1126,19 @@ def _make_print_files(
         _WORK.clear()
 
 
-def _pdf_of(manifest: Manifest, folder: Path, stem: str) -> tuple[str | None, str | None]:
-    """The PDF of a copy made from the same content as its DOCX, and its hash, for the
-    print DOCX's page counts; (None, None) when there is none (a print of DOCX only)."""
+def _pdf_of(manifest: Manifest, folder: Path, stem: str) -> tuple[str | None, str | None, list[int] | None]:
+    """The PDF of a copy made from the same content as its DOCX, its hash and its runs of
+    pages numbered from 1 as the batch recorded them (None if it did not: they are then
+    read from the PDF), for the print DOCX's page counts; (None, None, None) when there is
+    no such PDF (a print of DOCX only)."""
     pdf, docx = manifest.outputs.get(f"{stem}.pdf"), manifest.outputs.get(f"{stem}.docx")
     if pdf is None or docx is None or pdf.inputs.get("content") != docx.inputs.get("content"):
-        return None, None
+        return None, None, None
     if not (folder / f"{stem}.pdf").is_file():
-        return None, None
-    return f"{stem}.pdf", pdf.sha256
+        return None, None, None
+    runs = pdf.about.get("runs")
+    counted = isinstance(runs, list) and runs and all(type(n) is int and n > 0 for n in runs)
+    return f"{stem}.pdf", pdf.sha256, runs if counted else None
 
 
 #: Above this many copies a print PDF is built in rounds (:mod:`generator.batch.volumes`), its
@@ -1015,8 +1157,11 @@ def _make_print_file(index: int) -> bytes:
         return print_pdf_in_rounds([label for label, _f in parts], lambda i: (folder / parts[i][1]).read_bytes(),
                                    index=options["index"], title=_WORK["print_title"])
     if name.endswith(".docx"):
-        # The page counts come from the copies' PDFs, where the batch made them too.
-        pages = [printing.numbered_runs((folder / pdf).read_bytes()) if pdf else None for pdf in options["pages_from"]]
+        # The page counts of the copies' PDFs, where the batch made them too: as the batch
+        # recorded them, or read from the PDF (a manifest of an earlier version).
+        runs = options.get("runs") or [None] * len(options["pages_from"])
+        pages = [counted or (printing.numbered_runs((folder / pdf).read_bytes()) if pdf else None)
+                 for pdf, counted in zip(options["pages_from"], runs, strict=True)]
         # Each copy read when the merge comes to it: memory holds a copy, not the volume.
         return printing.print_docx(((folder / f).read_bytes() for _, f in parts), pages)
     blobs = {f: (folder / f).read_bytes() for f in dict.fromkeys(f for _, f in parts)}

@@ -58,22 +58,7 @@ def print_pdf_in_rounds(
             printing._append_on_whole_sheets(batch, source.pdf)
             printing._point_at_kept(batch, source, placed, first)
         batch = _written_and_read(batch, sources)
-    with batch.open_outline() as outline:
-        outline.root.extend(pikepdf.OutlineItem(label, page) for label, page in marks)
-    batch.Root.PageMode = pikepdf.Name.UseOutlines
-    batch.docinfo["/Producer"] = "congvan"
-    if title:
-        batch.docinfo["/Title"] = title
-    return _saved(batch)
-
-
-def _saved(batch: Any) -> bytes:
-    import pikepdf
-
-    out = io.BytesIO()
-    batch.save(out, deterministic_id=True, compress_streams=True,
-               object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    return out.getvalue()
+    return printing._finished(batch, marks, title)
 
 
 def _written_and_read(batch: Any, sources: Sequence[Any]) -> Any:
@@ -81,7 +66,7 @@ def _written_and_read(batch: Any, sources: Sequence[Any]) -> Any:
     sources, whose objects it no longer needs, closed."""
     import pikepdf
 
-    data = _saved(batch)
+    data = printing.saved(batch)
     batch.close()
     for source in sources:
         source.pdf.close()

@@ -44,11 +44,10 @@ class Recognised:
 
 
 def _fold(text: str) -> str:
-    import unicodedata
+    from generator.vietnamese import fold
 
     text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)  # en and em dashes, as the Tiêu ngữ is often typed
-    text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    return " ".join("".join(c for c in text if not unicodedata.combining(c)).casefold().split())
+    return " ".join(fold(text).casefold().split())
 
 
 _NATIONAL = "cong hoa xa hoi chu nghia viet nam"

@@ -113,19 +113,26 @@ def import_text(path: Path, out: Path, *, legacy_encoding: str | None = None) ->
     if out.suffix.lower() not in (".yaml", ".yml"):
         raise InputError([_("--out {file}: give a file name ending in .yaml", file=out)])
     source = read_source(path, legacy_encoding)
+    found: set[str] = set()
+    if not legacy_encoding:
+        from generator.input.legacy import encoding_of_font
+
+        found = {e for p in source.paras for f in p.fonts if (e := encoding_of_font(f))}
+        if len(found) == 1:  # typed in old fonts of one encoding (.VnTime, VNI-Times): read as meant
+            source = read_source(path, next(iter(found)))
     if not any(p.text.strip() for p in source.paras if p.area == "body") and not source.tables:
         raise InputError([_(
             "{file}: the file has no text to import (a scanned page is a picture of text). Import the "
             "Word file it was printed from, or type the dispatch in.", file=path)])
     r = recognise(source)
-    if not legacy_encoding:
-        from generator.input.legacy import encoding_of_font
-
-        found = {encoding_of_font(f) for p in source.paras for f in p.fonts} - {None}
-        for encoding in sorted(found):
-            r.warnings.insert(0, _(
-                "the file is typed in old {encoding} fonts: run the import again with --legacy-encoding "
-                "{encoding} to convert its text", encoding=encoding))
+    if len(found) == 1:
+        r.warnings.insert(0, _(
+            "the file is typed in old {encoding} fonts: its text was converted to Unicode. Check the "
+            "Vietnamese letters against the original.", encoding=next(iter(found))))
+    for encoding in sorted(found) if len(found) > 1 else ():
+        r.warnings.insert(0, _(
+            "the file is typed in old {encoding} fonts: run the import again with --legacy-encoding "
+            "{encoding} to convert its text", encoding=encoding))
     _fill_missing(r)
     if "date" in r.data and isinstance(r.data["date"], dict) and len(r.data["date"]) == 3:
         d = r.data["date"]

@@ -9,12 +9,12 @@ code printed with it sends every reader nowhere. ``validate`` and ``render`` war
 from __future__ import annotations
 
 import re
-import unicodedata
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from generator.i18n import _
+from generator.vietnamese import fold
 
 __all__ = ["address_warnings", "is_placeholder"]
 
@@ -29,11 +29,6 @@ _WORDS = re.compile(
 _RESERVED = re.compile(r"(^|\.)(example\.(com|net|org)|localhost|[^.]+\.(example|invalid|test))$", re.I)
 
 
-def _folded(text: str) -> str:
-    text = unicodedata.normalize("NFD", text).replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in text if not unicodedata.combining(c))
-
-
 def is_placeholder(url: str) -> bool:
     """Whether ``url`` is plainly a stand-in: a reserved example domain, or words such as
     "thay-bang-dia-chi" or "your-link" in it."""
@@ -41,7 +36,7 @@ def is_placeholder(url: str) -> bool:
     host = (parts.hostname or "").rstrip(".")
     if _RESERVED.search(host):
         return True
-    return bool(_WORDS.search(_folded(host + parts.path + "?" + parts.query)))
+    return bool(_WORDS.search(fold(host + parts.path + "?" + parts.query)))
 
 
 def address_warnings(dispatch: Any, source: Path | None = None) -> list[str]:

@@ -31,16 +31,24 @@ from typing import Any
 
 from generator.errors import InputError
 from generator.i18n import _
-from generator.vietnamese import short_date, slug
+from generator.vietnamese import fold, short_date, slug
 
 __all__ = [
     "MAX_RECIPIENTS", "RecipientCopy", "RecipientList", "list_changes", "read_recipients", "recipient_list",
 ]
 
-#: The most rows a list may have: every commune of Việt Nam (3,321) with room to spare.
-MAX_RECIPIENTS = 10_000
-#: The largest list file read (an Excel file of 10,000 rows with a few columns is under 1 MB).
+#: The most rows a list may have: every commune of Việt Nam (3,321 since 1 July 2025; 10,599
+#: before) with room to spare.
+MAX_RECIPIENTS = 20_000
+#: The largest list file read: a CSV, or an Excel workbook on disk (an Excel file of 10,000
+#: rows with a few columns is under 1 MB).
 MAX_LIST_BYTES = 20_000_000
+#: An Excel list's parts once unpacked, and their XML (which openpyxl holds as cells: 20 MB
+#: of XML is about 270,000 cells, 3 s and 150 MB to read); values only in the first
+#: MAX_RECIPIENTS rows (and the header's, with title rows above) and 50 columns.
+MAX_LIST_INFLATED = 100_000_000
+MAX_LIST_XML = 20_000_000
+MAX_LIST_COLUMNS = 50
 #: The column printed after "Kính gửi" when none is named.
 RECIPIENT_HEADER = "Kính gửi"
 #: Headers of a column naming each copy's file, compared folded (no case, no tone marks).
@@ -96,8 +104,7 @@ def key(name: str) -> str:
 
 def bare(name: str) -> str:
     """A column name without tone marks, for a name typed without them."""
-    text = unicodedata.normalize("NFD", key(name).replace("đ", "d"))
-    return "".join(c for c in text if not unicodedata.combining(c))
+    return fold(key(name))
 
 
 def find_column(name: str, headers: list[str]) -> int | None:
@@ -152,12 +159,9 @@ def read_recipients(
     if suffix not in (".csv", ".xlsx", ".xlsm"):
         raise InputError([f"{path}: " + _("a list of recipients must be .xlsx or .csv, not {suffix}.",
                                            suffix=suffix or _("no extension"))])
-    size = path.stat().st_size
-    if size > MAX_LIST_BYTES:
-        raise InputError([f"{path}: " + _(
-            "the file is {size} MB, more than the {limit} MB a list of recipients can be. Check that it "
-            "is the right file.", size=f"{size / 1e6:.1f}", limit=f"{MAX_LIST_BYTES // 1_000_000}")])
-    table = schedule._csv_rows(path) if suffix == ".csv" else schedule._xlsx_rows(path)
+    limits = schedule.TableLimits("list", MAX_LIST_BYTES, MAX_LIST_BYTES, MAX_LIST_INFLATED, MAX_LIST_XML,
+                                  MAX_RECIPIENTS + _HEADER_SEARCH, MAX_LIST_COLUMNS)
+    table = schedule._csv_rows(path, limits) if suffix == ".csv" else schedule._xlsx_rows(path, limits)
     return _copies(table, recipient_column or RECIPIENT_HEADER, file_column, paragraph)
 
 

@@ -109,9 +109,41 @@ class _Table:
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(text.lower().split())
+    from generator.vietnamese import fold
+
+    return " ".join(fold(text).lower().split())
+
+
+@dataclass(frozen=True)
+class TableLimits:
+    """How large a table file of one kind may be (a plan, or a list of recipients): each
+    bound is checked before the part it bounds is read, so memory and time stay bounded."""
+
+    #: "plan" or "list": which of the messages names the file.
+    kind: str
+    #: Bytes of a CSV file, and of an XLSX workbook on disk.
+    csv_bytes: int
+    workbook_bytes: int
+    #: Bytes of an XLSX workbook's parts once unpacked, and of its XML parts.
+    workbook_inflated: int
+    workbook_xml: int
+    #: The last row and column of a sheet that may hold a value.
+    rows: int
+    columns: int
+
+
+def _plan_limits() -> TableLimits:
+    from generator.input.model import (
+        MAX_PLAN_BYTES,
+        MAX_SHEET_COLUMNS,
+        MAX_SHEET_ROWS,
+        MAX_WORKBOOK_BYTES,
+        MAX_WORKBOOK_INFLATED,
+        MAX_WORKBOOK_XML,
+    )
+
+    return TableLimits("plan", MAX_PLAN_BYTES, MAX_WORKBOOK_BYTES, MAX_WORKBOOK_INFLATED, MAX_WORKBOOK_XML,
+                       MAX_SHEET_ROWS, MAX_SHEET_COLUMNS)
 
 
 def read_clusters(path: Path) -> tuple[list[dict[str, Any]], list[RowSource]]:
@@ -129,19 +161,25 @@ def read_clusters(path: Path) -> tuple[list[dict[str, Any]], list[RowSource]]:
     return _clusters(table)
 
 
-def _too_big(path: Path, size: int, limit: int) -> InputError:
+def _too_big(path: Path, size: int, limit: int, kind: str = "plan") -> InputError:
+    if kind == "list":
+        return InputError([f"{path}: " + _(
+            "the file is {size} MB, more than the {limit} MB a list of recipients can be. Check that it "
+            "is the right file.", size=f"{size / 1e6:.1f}", limit=f"{limit / 1e6:g}")])
     return InputError([f"{path}: " + _(
         "the plan file is {size} MB, more than the {limit} MB a plan table can be (at most 100 "
         "clusters). Check that it is the right file.",
         size=f"{size / 1e6:.1f}", limit=f"{limit / 1e6:g}")])
 
 
-def _csv_rows(path: Path) -> _Table:
-    from generator.input.model import MAX_PLAN_BYTES, MAX_TEXT
+def _csv_rows(path: Path, limits: TableLimits | None = None) -> _Table:
+    """The rows of a CSV file (a plan's, unless ``limits`` says otherwise)."""
+    from generator.input.model import MAX_TEXT
 
+    limits = limits or _plan_limits()
     size = path.stat().st_size
-    if size > MAX_PLAN_BYTES:
-        raise _too_big(path, size, MAX_PLAN_BYTES)
+    if size > limits.csv_bytes:
+        raise _too_big(path, size, limits.csv_bytes, limits.kind)
     raw = path.read_bytes()
     try:
         if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel's "Unicode Text" is UTF-16 with a BOM
@@ -166,7 +204,7 @@ def _csv_rows(path: Path) -> _Table:
     delimiter = max(",;\t", key=unquoted.count)  # Excel in a Vietnamese locale writes ';'
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     limit = csv.field_size_limit()
-    csv.field_size_limit(max(limit, MAX_PLAN_BYTES + 1))  # the file's size bounds every cell
+    csv.field_size_limit(max(limit, limits.csv_bytes + 1))  # the file's size bounds every cell
     try:
         rows = list(reader)
     except csv.Error as exc:
@@ -180,14 +218,18 @@ def _csv_rows(path: Path) -> _Table:
         for column, cell in enumerate(row):
             if len(cell) > MAX_TEXT:
                 name = header[column] if column < len(header) and len(header[column]) < 40 else column + 1
-                raise InputError([f"{path}:" + _("row {row}", row=number) + " " + _(
-                    "(column {column})", column=repr(name)) + ": " + _(
+                where = f"{path}:" + _("row {row}", row=number) + " " + _("(column {column})", column=repr(name))
+                if limits.kind == "list":
+                    raise InputError([where + ": " + _(
+                        "this cell is {length} characters, more than the {limit} a cell of a list of recipients "
+                        "holds. Check that the file is the list.", length=f"{len(cell):,}", limit=f"{MAX_TEXT:,}")])
+                raise InputError([where + ": " + _(
                     "this cell is {length} characters, more than the {limit} a cell of a plan holds. "
                     "Check that the file is the plan table.", length=f"{len(cell):,}", limit=f"{MAX_TEXT:,}")])
     return _Table(path, [(n, row, [None] * len(row)) for n, row in enumerate(rows, start=1)])
 
 
-def _xlsx_rows(path: Path) -> _Table:
+def _xlsx_rows(path: Path, limits: TableLimits | None = None) -> _Table:
     """The first visible sheet's rows, as Excel shows them.
 
     A merged cell's value (a cluster's number or dates merged down over its rows)
@@ -199,9 +241,8 @@ def _xlsx_rows(path: Path) -> _Table:
     from openpyxl.reader.excel import ExcelReader
     from openpyxl.utils import get_column_letter
 
-    from generator.input.model import MAX_SHEET_COLUMNS, MAX_SHEET_ROWS
-
-    _workbook_fits(path)
+    limits = limits or _plan_limits()
+    _workbook_fits(path, limits)
     try:
         reader = ExcelReader(path, read_only=False, keep_vba=False, data_only=True, keep_links=False)
         reader.read()
@@ -212,6 +253,8 @@ def _xlsx_rows(path: Path) -> _Table:
         raise InputError([f"{path}: " + _("cannot be read as an Excel workbook ({error}).", error=exc)]) from None
     visible = [i for i, ws in enumerate(book.worksheets) if ws.sheet_state == "visible"]
     if not visible:
+        if limits.kind == "list":
+            raise InputError([f"{path}: " + _("the workbook has no visible sheet. Unhide the list's sheet in Excel.")])
         raise InputError([f"{path}: " + _("the workbook has no visible sheet. Unhide the plan's sheet in Excel.")])
     sheet = book.worksheets[visible[0]]
     formulas = _unsaved_formulas(path, parts[visible[0]]) if visible[0] < len(parts) else {}
@@ -222,12 +265,17 @@ def _xlsx_rows(path: Path) -> _Table:
         value = _xlsx_value(cell, formulas.get((r, c)))
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
-        if r > MAX_SHEET_ROWS or c > MAX_SHEET_COLUMNS:
+        if r > limits.rows or c > limits.columns:
             where = _("{file}:sheet {sheet}, {rows}", file=path, sheet=repr(sheet.title), rows=_("row {row}", row=r))
-            raise InputError([where + " " + _("(cell {cell})", cell=f"{get_column_letter(c)}{r}") + ": " + _(
+            where += " " + _("(cell {cell})", cell=f"{get_column_letter(c)}{r}") + ": "
+            bounds = {"rows": f"{limits.rows:,}", "columns": limits.columns, "last": get_column_letter(limits.columns)}
+            if limits.kind == "list":
+                raise InputError([where + _(
+                    "a list of recipients holds values only in its first {rows} rows and {columns} columns "
+                    "(A to {last}). Delete what is in this cell, or split the list into several files.", **bounds)])
+            raise InputError([where + _(
                 "a plan sheet holds values only in its first {rows} rows and {columns} columns (A to {last}). "
-                "Delete what is in this cell, or move the plan to a sheet of its own.",
-                rows=f"{MAX_SHEET_ROWS:,}", columns=MAX_SHEET_COLUMNS, last=get_column_letter(MAX_SHEET_COLUMNS))])
+                "Delete what is in this cell, or move the plan to a sheet of its own.", **bounds)])
         cells[(r, c)] = (value, cell.font.name if cell.has_style and cell.font is not None else None)
     height = max((r for r, _c in cells), default=0)
     width = max((c for _r, c in cells), default=0)
@@ -236,7 +284,7 @@ def _xlsx_rows(path: Path) -> _Table:
     for (r, c), (value, font) in cells.items():
         values[r - 1][c - 1], fonts[r - 1][c - 1] = value, font
     anchors: dict[tuple[int, int], tuple[int, int]] = {}
-    budget = 4 * MAX_SHEET_ROWS * MAX_SHEET_COLUMNS  # cells a sheet's merges may fill
+    budget = 4 * limits.rows * limits.columns  # cells a sheet's merges may fill
     for merged in sheet.merged_cells.ranges:
         top, left = merged.min_row - 1, merged.min_col - 1
         if top >= height or left >= width:
@@ -248,6 +296,10 @@ def _xlsx_rows(path: Path) -> _Table:
                 if merged.max_row > merged.min_row:
                     anchors[(r + 1, c)] = (top + 1, left)
         if budget < 0:
+            if limits.kind == "list":
+                raise InputError([f"{path}: " + _(
+                    "the sheet {sheet} has more merged cells than a list of recipients can have. Check that "
+                    "it is the right file.", sheet=repr(sheet.title))])
             raise InputError([f"{path}: " + _(
                 "the sheet {sheet} has more merged cells than a plan table can have. Check that it is "
                 "the right file.", sheet=repr(sheet.title))])
@@ -259,26 +311,29 @@ def _xlsx_rows(path: Path) -> _Table:
     return _Table(path, rows, sheet=sheet.title, hidden=hidden, merged=anchors)
 
 
-def _workbook_fits(path: Path) -> None:
-    """Refuse a workbook larger than a plan's, on disk or once its parts are inflated (a zip
-    bomb), from the zip's directory, before any of its XML is read."""
+def _workbook_fits(path: Path, limits: TableLimits) -> None:
+    """Refuse a workbook larger than ``limits`` allow, on disk or once its parts are inflated
+    (a zip bomb), from the zip's directory, before any of its XML is read."""
     import zipfile
 
-    from generator.input.model import MAX_WORKBOOK_BYTES, MAX_WORKBOOK_INFLATED, MAX_WORKBOOK_XML
-
     size = path.stat().st_size
-    if size > MAX_WORKBOOK_BYTES:
-        raise _too_big(path, size, MAX_WORKBOOK_BYTES)
+    if size > limits.workbook_bytes:
+        raise _too_big(path, size, limits.workbook_bytes, limits.kind)
     try:
         with zipfile.ZipFile(path) as archive:
             inflated = sum(info.file_size for info in archive.infolist())
             xml = sum(info.file_size for info in archive.infolist() if info.filename.endswith(".xml"))
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise InputError([f"{path}: " + _("cannot be read as an Excel workbook ({error}).", error=exc)]) from None
-    if xml > MAX_WORKBOOK_XML:
-        inflated, limit = xml, MAX_WORKBOOK_XML
+    if xml > limits.workbook_xml:
+        inflated, limit = xml, limits.workbook_xml
     else:
-        limit = MAX_WORKBOOK_INFLATED
+        limit = limits.workbook_inflated
+    if inflated > limit and limits.kind == "list":
+        raise InputError([f"{path}: " + _(
+            "the workbook's parts take {size} MB once unpacked, more than the {limit} MB a list of "
+            "recipients can take. Check that it is the right file; copy the list to a new workbook.",
+            size=f"{inflated / 1e6:,.0f}", limit=f"{limit / 1e6:g}")])
     if inflated > limit:
         raise InputError([f"{path}: " + _(
             "the workbook's parts take {size} MB once unpacked, more than the {limit} MB a plan "

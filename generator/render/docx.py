@@ -31,7 +31,7 @@ from generator.input.model import Dispatch
 from generator.render import fonts, ooxml
 from generator.render.measures import PAGE, SIZES, mm_to_twips
 from generator.render.reproducible import saved_docx, set_core_properties
-from generator.render.view import DispatchView, build_view
+from generator.render.view import DispatchView, build_view, issue_datetime
 from generator.resources import TEMPLATES_DIR
 
 if TYPE_CHECKING:
@@ -375,11 +375,3 @@ def _text_near(exc: BaseException) -> str:
             around = source.splitlines()[max(lineno - 3, 0) : lineno + 2]
             lines = [re.sub(r"<[^>]+>", "", line) for line in around]
     return re.sub(r"\s+", " ", " ".join(lines)).strip()[:300]
-
-
-def issue_datetime(dispatch: Dispatch) -> dt.datetime:
-    """The dispatch's date; a draft without day and month is dated 1 January of its year."""
-    d = dispatch.date
-    if d.is_complete:
-        return dt.datetime(d.year, d.month or 1, d.day or 1)
-    return dt.datetime(d.year, 1, 1)

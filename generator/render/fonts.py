@@ -84,7 +84,7 @@ def _coverage() -> frozenset[int]:
     Worked out from the faces' character maps once per machine (0.15 s, at every start
     before) and kept beside the prepared faces, whose folder name changes with the faces.
     """
-    kept = _prepared_folder() / "coverage.txt"
+    kept = prepared_folder() / "coverage.txt"
     with contextlib.suppress(OSError, ValueError):
         if known := frozenset(int(code, 16) for code in kept.read_text(encoding="ascii").split()):
             return known
@@ -96,7 +96,7 @@ def _coverage() -> frozenset[int]:
 
 
 @functools.lru_cache(maxsize=1)
-def _prepared_folder() -> Path:
+def prepared_folder() -> Path:
     """The cache folder of the prepared faces: its name hashes the source fonts, the
     fontTools version and the ranges, so a change to any of them makes a new one.
 
@@ -146,12 +146,12 @@ def _private(folder: Path) -> bool:
 @functools.lru_cache(maxsize=1)
 def pdf_faces() -> dict[tuple[bool, bool], Path]:
     """The prepared subsets the PDF embeds, made on first use and kept in a cache folder
-    (:func:`_prepared_folder`)."""
+    (:func:`prepared_folder`)."""
     import io
 
     from fontTools import subset
 
-    folder = _prepared_folder()
+    folder = prepared_folder()
     out: dict[tuple[bool, bool], Path] = {}
     for key, name in sorted(FACES.items()):
         path = folder / name

@@ -100,21 +100,34 @@ class PdfRenderer:
         )
         with self._errors():
             self._css = self._wp.CSS(string=css, url_fetcher=self._fetcher, font_config=self._font_config)
+        for name in ("dispatch.html.j2", "annex.html.j2"):  # compiled once, before workers are forked
+            with contextlib.suppress(Exception):  # a user's broken template is reported where it is used
+                self._env.get_template(name)
         self._annexes: dict[str, Any] = {}
         #: Images by URL (QR codes, signature), read and decoded once for all copies.
         self._images: dict[str, Any] = {}
 
     def render(self, view: DispatchView, *, author: str) -> bytes:
         """The PDF of ``view``: the dispatch's pages, then each annex's."""
+        return self.render_counted(view, author=author)[0]
+
+    def render_counted(self, view: DispatchView, *, author: str) -> tuple[bytes, list[int]]:
+        """The PDF of ``view`` (as :meth:`render`) and the page count of each of its runs of
+        pages numbered from 1: the dispatch's, then each annex's. A print DOCX pads its
+        copies by them (:func:`generator.batch.printing.print_docx`); known here, they need
+        not be read back from the PDF."""
         with self._errors(), _fixed_epoch():
             main = self._layout(_render(self._env, "dispatch.html.j2", v=view, author=author), "dispatch.html.j2")
             pages = list(main.pages)
+            runs = [len(pages)]
             for annex in view.annexes:
-                pages += self.annex(annex).pages
+                more = self.annex(annex).pages
+                pages += more
+                runs.append(len(more))
             joined = main.copy(pages)
             joined.metadata.title = view.subject_line
             joined.metadata.authors = [author]
-            return bytes(joined.write_pdf(full_fonts=True))
+            return bytes(joined.write_pdf(full_fonts=True)), runs
 
     def render_annexes(self, view: DispatchView, *, author: str) -> bytes:
         """The PDF of ``view``'s annexes alone, each numbered from 1: the file a batch's

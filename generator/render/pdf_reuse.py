@@ -15,6 +15,7 @@ copy made after others).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
@@ -22,6 +23,8 @@ import re
 from typing import Any
 
 import pydyf
+
+from generator.errors import RenderError
 
 __all__ = ["share_across_documents"]
 
@@ -36,17 +39,19 @@ def share_across_documents() -> None:
 # --- the font dictionary ----------------------------------------------------------------
 
 def _replay_font_dictionaries() -> None:
-    """Build the PDF objects of a set of embedded faces once, then replay their bytes.
+    """Build the PDF objects of each embedded face once, then replay their bytes.
 
     With whole faces embedded (``full_fonts``), the objects WeasyPrint's
     ``build_fonts_dictionary`` makes for a face (font file, descriptor, CID font with
     the widths of ~1,100 glyphs, character map) depend on the face alone, not on the
-    text: about 40 ms a copy spent making the same bytes again. The first document
-    that uses a given list of faces has them built by WeasyPrint as usual, under
-    numbers no real PDF reaches; their bytes are kept, and later documents get the
-    same objects, renumbered into place. A face whose objects may depend on the text
-    (subset, glyphs missing, variable, colour or bitmap faces, faces in forms) is
-    built by WeasyPrint every time.
+    text: about 40 ms a copy spent making the same bytes again. The first time a face
+    is met, WeasyPrint builds its objects as usual, under numbers no real PDF reaches;
+    their bytes are kept, in this process and in the prepared faces' cache folder
+    (:func:`_stored`), and every later document, in this process or the next, gets the
+    same objects, renumbered into place in the order WeasyPrint gives them (every face's
+    font file first, then each face's other objects). A face whose objects may depend
+    on the text (subset, glyphs missing, variable, colour or bitmap faces, faces in
+    forms), or two faces of one file, are built by WeasyPrint every time.
     """
     import weasyprint.pdf as wp_pdf
 
@@ -58,18 +63,64 @@ def _replay_font_dictionaries() -> None:
     def build_fonts_dictionary(pdf: Any, fonts: dict[str, Any], compress: bool, subset: bool,
                                options: dict[str, Any]) -> Any:
         faces = list(fonts.values())
-        if subset or not faces or not all(_replayable(f) for f in faces):
+        if (subset or not faces or not all(_replayable(f) for f in faces)
+                or len({f.hash for f in faces}) != len(faces)):
             return original(pdf, fonts, compress, subset, options)
-        key = (compress, options.get("hinting"), str(options.get("pdf_version")),
-               tuple(_face_key(f) for f in faces))
-        if key not in kept:
-            if len(kept) >= 16:
-                kept.clear()
-            kept[key] = _Recording.of(original, fonts, compress, subset, options)
-        return kept[key].replay(pdf)
+        settings = (compress, options.get("hinting"), str(options.get("pdf_version")))
+        recordings = []
+        for name, font in fonts.items():
+            key = (*settings, _face_key(font))
+            if key not in kept:
+                if len(kept) >= 32:
+                    kept.clear()
+                kept[key] = _stored(key) or _store(key, _Recording.of(original, {name: font}, compress, subset,
+                                                                       options))
+            recordings.append(kept[key])
+        return _Recording.replay_faces(pdf, recordings)
 
     build_fonts_dictionary.replays = True  # type: ignore[attr-defined]
     wp_pdf.build_fonts_dictionary = build_fonts_dictionary
+
+
+def _stored_name(key: tuple[Any, ...]) -> str:
+    """The file a face's recording is kept in: named by its key and the versions of the
+    libraries that wrote the bytes, so that another version records anew."""
+    import importlib.metadata
+
+    versions = [importlib.metadata.version(n) for n in ("weasyprint", "pydyf")]
+    return "pdf-objects-" + hashlib.sha256(repr((versions, key)).encode()).hexdigest()[:32] + ".json"
+
+
+def _stored(key: tuple[Any, ...]) -> _Recording | None:
+    """A face's recording as an earlier process kept it, if it is there and whole."""
+    import json
+
+    from generator.render import fonts
+
+    try:
+        data = json.loads((fonts.prepared_folder() / _stored_name(key)).read_text(encoding="ascii"))
+        objects = [(bool(c), bytes.fromhex(head), bytes.fromhex(tail)) for c, head, tail in data["objects"]]
+        faces = {str(name): int(index) for name, index in data["fonts"].items()}
+        if not objects or sorted(faces.values()) != [len(objects) - 1]:
+            return None
+        return _Recording(objects, faces)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _store(key: tuple[Any, ...], recording: _Recording) -> _Recording:
+    """Keep ``recording`` for the processes to come (as hex in JSON: nothing in the cache
+    folder is ever run or unpickled); a folder that cannot be written keeps nothing."""
+    import json
+
+    from generator.atomic import write_cache_bytes
+    from generator.render import fonts
+
+    data = {"objects": [[c, head.hex(), tail.hex()] for c, head, tail in recording.objects],
+            "fonts": recording.fonts}
+    with contextlib.suppress(OSError, RenderError):
+        write_cache_bytes(fonts.prepared_folder() / _stored_name(key), json.dumps(data).encode("ascii"))
+    return recording
 
 
 def _replayable(font: Any) -> bool:
@@ -127,15 +178,30 @@ class _Recording:
             index[name] = number - cls.BASE
         return cls(objects, index)
 
-    def replay(self, pdf: Any) -> Any:
+    @classmethod
+    def replay_faces(cls, pdf: Any, recordings: list[_Recording]) -> Any:
+        """Add the objects of each face's recording to ``pdf`` in the order WeasyPrint adds
+        a list of faces' (every face's font file, then each face's other objects), each
+        reference renumbered; return the fonts dictionary."""
         first = len(pdf.objects)
+        numbers = []  # for each recording, its objects' new numbers by recorded index
+        after = first + len(recordings)
+        for k, recording in enumerate(recordings):
+            rest = len(recording.objects) - 1
+            numbers.append([first + k, *range(after, after + rest)])
+            after += rest
+        order = [(r, 0) for r in range(len(recordings))] + [
+            (r, i) for r, recording in enumerate(recordings) for i in range(1, len(recording.objects))]
+        for r, i in order:
+            compressible, head, tail = recordings[r].objects[i]
+            new = numbers[r]
 
-        def renumber(match: re.Match[bytes]) -> bytes:
-            return b"%d 0 R" % (first + int(match.group(1)) - self.BASE)
+            def renumber(match: re.Match[bytes], new: list[int] = new) -> bytes:
+                return b"%d 0 R" % new[int(match.group(1)) - cls.BASE]
 
-        for compressible, head, tail in self.objects:
-            pdf.add_object(_Fixed(self._REFERENCE.sub(renumber, head) + tail, compressible))
-        return pydyf.Dictionary({name: b"%d 0 R" % (first + i) for name, i in self.fonts.items()})
+            pdf.add_object(_Fixed(cls._REFERENCE.sub(renumber, head) + tail, compressible))
+        return pydyf.Dictionary({name: b"%d 0 R" % numbers[r][i] for r, recording in enumerate(recordings)
+                                 for name, i in recording.fonts.items()})
 
 
 class _Recorder:

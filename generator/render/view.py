@@ -132,6 +132,14 @@ class DispatchView:
     first_page_bottom: float | None = None
 
 
+def issue_datetime(dispatch: Dispatch) -> dt.datetime:
+    """The dispatch's date; a draft without day and month is dated 1 January of its year."""
+    d = dispatch.date
+    if d.is_complete:
+        return dt.datetime(d.year, d.month or 1, d.day or 1)
+    return dt.datetime(d.year, 1, 1)
+
+
 def build_view(
     dispatch: Dispatch, copy: ProvinceCopy | RecipientCopy | None = None, *, annexes: bool = True
 ) -> DispatchView:
