@@ -407,17 +407,19 @@ def batch(dispatch: Path, per_province: bool, formats: list[str], jobs: int | No
     """
     if per_province and per_recipient is not None:
         raise click.UsageError(_("say --per-province or --per-recipient LIST, not both."))
-    from generator.batch.run import run_batch
+    from generator.batch.run import pdf_loader, run_batch
 
-    model = _load(dispatch, templates, legacy_encoding)
-    recipients = None if per_province else _recipients(model, per_recipient, recipient_column)
-    if not per_province and recipients is None:
-        raise click.UsageError(_("say --per-province (one copy per province of the plan) or --per-recipient "
-                                 "LIST.xlsx (one copy per row of a list)."))
-    folder = _batch_folder(dispatch, out_dir)
-    result = _with_progress(lambda progress: run_batch(
-        model, folder, formats=formats, jobs=jobs or _default_jobs(), dry_run=dry_run,
-        progress=progress, recipients=recipients), model, recipients, quiet)
+    jobs = jobs or _default_jobs()
+    with pdf_loader([] if dry_run else formats, jobs) as loader:  # first: it loads WeasyPrint meanwhile
+        model = _load(dispatch, templates, legacy_encoding)
+        recipients = None if per_province else _recipients(model, per_recipient, recipient_column)
+        if not per_province and recipients is None:
+            raise click.UsageError(_("say --per-province (one copy per province of the plan) or --per-recipient "
+                                     "LIST.xlsx (one copy per row of a list)."))
+        folder = _batch_folder(dispatch, out_dir)
+        result = _with_progress(lambda progress: run_batch(
+            model, folder, formats=formats, jobs=jobs, dry_run=dry_run, progress=progress, recipients=recipients,
+            loader=loader), model, recipients, quiet)
     click.echo(_report(result, quiet), nl=False)
 
 
@@ -456,17 +458,18 @@ def print_(dispatch: Path, formats: list[str], index: bool, annex_only: bool, co
     """
     if annex_only != (copies is not None):
         raise click.UsageError(_("--annex-only and --copies N go together."))
-    from generator.batch.run import run_batch, run_print
+    from generator.batch.run import pdf_loader, run_batch, run_print
 
-    model = _load(dispatch, templates, legacy_encoding)
-    recipients = _recipients(model, per_recipient, recipient_column)
-    folder = _batch_folder(dispatch, out_dir)
     needed = ["pdf"] if annex_only else formats
     jobs = jobs or _default_jobs()
     # An index page is laid out by this process afterwards: it loads WeasyPrint for the copies too.
-    result = _with_progress(lambda progress: run_batch(
-        model, folder, formats=needed, jobs=jobs, progress=progress, recipients=recipients,
-        keep_weasyprint=index), model, recipients, quiet)
+    with pdf_loader([] if index else needed, jobs) as loader:  # first: it loads WeasyPrint meanwhile
+        model = _load(dispatch, templates, legacy_encoding)
+        recipients = _recipients(model, per_recipient, recipient_column)
+        folder = _batch_folder(dispatch, out_dir)
+        result = _with_progress(lambda progress: run_batch(
+            model, folder, formats=needed, jobs=jobs, progress=progress, recipients=recipients, loader=loader,
+        ), model, recipients, quiet)
     click.echo(_report(result, quiet), nl=False)
     printed = run_print(model, folder, formats=needed, index=index, annex_copies=copies, jobs=jobs,
                         recipients=recipients, volume_size=volume_size)

@@ -312,16 +312,20 @@ def run_batch(dispatch: Dispatch, folder: Path, **options: Any) -> BatchResult:
     """Bring ``folder`` up to date with one copy per province of ``dispatch``.
 
     Options: ``formats`` (list of "pdf", "docx"), ``jobs``, ``dry_run``, ``progress``
-    (called with 1 per copy made), ``keep_weasyprint`` (this process loads WeasyPrint, as
-    it will need it next, instead of a :class:`_PdfLoader`). One run at a time per folder
+    (called with 1 per copy made), ``loader`` (a :func:`pdf_loader` started earlier; else
+    one is started here when it helps). One run at a time per folder
     (:func:`generator.batch.locking.folder_lock`); a dry run takes no lock and writes nothing.
     """
+    given = options.pop("loader", _NONE_GIVEN)
     if options.get("dry_run"):
-        options.pop("keep_weasyprint", None)
         return _run_batch(dispatch, folder, **options)
-    keep = options.pop("keep_weasyprint", False)
-    with folder_lock(folder), _pdf_loader(dispatch, options, wanted=not keep) as loader:
+    with folder_lock(folder), contextlib.ExitStack() as stack:
+        loader = given if given is not _NONE_GIVEN else stack.enter_context(
+            pdf_loader(options.get("formats", []), options.get("jobs", 1)))
         return _run_batch(dispatch, folder, loader=loader, **options)
+
+
+_NONE_GIVEN: Any = object()
 
 
 def _run_batch(
@@ -381,7 +385,7 @@ def _run_batch(
     done: dict[str, tuple[str, dict[str, Any]]] = {}
     rendered = False
     not_archived: RenderError | None = None
-    making = _render_all(todo, folder, author, when, jobs, progress, dispatch.templates_dir, loader)
+    making = _render_all(dispatch, todo, folder, author, when, jobs, progress, dispatch.templates_dir, loader)
     try:
         for name, sha, about in making:
             done[name] = (sha, about)
@@ -469,23 +473,24 @@ RECYCLE = 400
 
 
 def _render_all(
-    todo: list[tuple[DispatchView, list[Output]]], folder: Path, author: str, when: dt.datetime,
+    dispatch: Dispatch, todo: list[tuple[DispatchView, list[Output]]], folder: Path, author: str, when: dt.datetime,
     jobs: int, progress: Callable[[int], Any] | None, templates: Path | None = None,
     loader: _PdfLoader | None = None,
 ) -> Iterator[tuple[str, str, dict[str, Any]]]:
     if not todo:
         return
     formats = {o.fmt for _, outs in todo for o in outs}
-    _WORK.update(todo=todo, folder=folder, author=author, when=when, templates=templates)
+    tasks = [_task(view, outputs) for view, outputs in todo]
+    _WORK.update(dispatch=dispatch, folder=folder, author=author, when=when, templates=templates)
     try:
         if loader is not None and "pdf" in formats:
-            yield from _beside_loader(loader, formats, progress)
+            yield from _beside_loader(loader, tasks, formats, progress)
             return
         if formats == {"pdf", "docx"} and jobs > 1 and len(todo) > 1 and not _pdf_renderer_loaded():
-            yield from _word_while_loading_weasyprint(jobs, progress, templates)
+            yield from _word_while_loading_weasyprint(tasks, jobs, progress, templates)
             return
         _load_renderers(formats, templates)
-        for results in _in_workers(_render_one, len(todo), jobs, ordered=False):
+        for results in _in_workers(_render_task, tasks, jobs, ordered=False):
             if progress:
                 progress(1)
             yield from results
@@ -493,8 +498,25 @@ def _render_all(
         _WORK.clear()
 
 
+#: One copy's work, as a worker receives it: ("row", a list's row, its outputs) or ("view",
+#: the copy's built view, its outputs); each output as (file name, format, the copy or None).
+Task = tuple[str, Any, tuple[tuple[str, str, Any], ...]]
+
+
+def _task(view: DispatchView | _LazyView, outputs: list[Output], fmt: str | None = None) -> Task:
+    """What a worker needs to make a copy (in format ``fmt``, or all it has stale), sent to it
+    with the task, not read from the batch's plan: a worker that read thousands of copies'
+    plans touched their pages, which the system then copied into every worker (about
+    3 KB a copy a worker). A list's row is sent as the row: the worker builds the view from
+    the dispatch it inherited."""
+    outs = tuple((o.name, o.fmt, o.copy) for o in outputs if fmt is None or o.fmt == fmt)
+    if isinstance(view, _LazyView):
+        return ("row", view.copy, outs)
+    return ("view", view, outs)
+
+
 def _word_while_loading_weasyprint(
-    jobs: int, progress: Callable[[int], Any] | None, templates: Path | None,
+    tasks: list[Task], jobs: int, progress: Callable[[int], Any] | None, templates: Path | None,
 ) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Make the Word copies in one worker while this process loads WeasyPrint, then the
     PDF copies in ``jobs`` workers forked from it.
@@ -505,16 +527,15 @@ def _word_while_loading_weasyprint(
     """
     import functools
 
-    count = len(_WORK["todo"])
     # python-docx and the template are loaded by the Word worker itself, beside this
     # process loading WeasyPrint: the PDF workers need neither.
     _freeze()
     context = _context()
     with _pool(context, 1, RECYCLE) as word:
-        docx = word.imap_unordered(functools.partial(_render_one, only="docx"), range(count))
+        docx = word.imap_unordered(functools.partial(_render_task, only="docx"), tasks)
         _load_renderers({"pdf"}, templates)  # inherited by every PDF worker
-        with _pool(context, min(jobs, count), RECYCLE) as pdf:
-            for results in pdf.imap_unordered(functools.partial(_render_one, only="pdf"), range(count)):
+        with _pool(context, min(jobs, len(tasks)), RECYCLE) as pdf:
+            for results in pdf.imap_unordered(functools.partial(_render_task, only="pdf"), tasks):
                 if progress:
                     progress(1)
                 yield from results
@@ -534,13 +555,13 @@ class _PdfLoader:
     loaded dispatch and, in the loader's workers, WeasyPrint).
     """
 
-    def __init__(self, templates: Path | None, jobs: int) -> None:
+    def __init__(self, jobs: int) -> None:
         import multiprocessing
         import signal
 
         context = multiprocessing.get_context("fork")
         self._conn, theirs = context.Pipe()
-        self._process = context.Process(target=_load_then_render, args=(theirs, templates, jobs), daemon=False)
+        self._process = context.Process(target=_load_then_render, args=(theirs, jobs), daemon=False)
         self._finished = False
         # Held while forking, as for the pools: the loader sets its own handlers first.
         held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
@@ -550,9 +571,12 @@ class _PdfLoader:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
         theirs.close()
 
-    def render(self, work: dict[str, Any]) -> Iterator[list[tuple[str, str, dict[str, Any]]]]:
-        """Hand the loader the batch's work; yield each PDF copy's results as it is made."""
+    def send(self, work: dict[str, Any]) -> None:
+        """Hand the loader the batch's work: the dispatch, each copy's task, where and how to write."""
         self._conn.send(work)
+
+    def results(self) -> Iterator[list[tuple[str, str, dict[str, Any]]]]:
+        """Each PDF copy's results, as it is made."""
         while True:
             try:
                 kind, value = self._conn.recv()
@@ -575,19 +599,20 @@ class _PdfLoader:
         self._conn.close()
 
 
-def _load_then_render(conn: Any, templates: Path | None, jobs: int) -> None:
+def _load_then_render(conn: Any, jobs: int) -> None:
     """The loader's life (:class:`_PdfLoader`): load WeasyPrint, wait for the work, make the
     PDF copies in workers forked from here, sending each copy's results back."""
-    import functools
-
     _worker_signals()
     try:
-        _load_renderers({"pdf"}, templates)
+        from generator.render.pdf import _weasyprint
+
+        _weasyprint()  # the most of it, before the work (and the dispatch's templates) are known
         work = conn.recv()
+        tasks = work.pop("tasks")
         _WORK.update(work)
-        count = len(_WORK["todo"])
-        with _pool(_context(), min(jobs, count), RECYCLE) as pool:
-            for results in pool.imap_unordered(functools.partial(_render_one, only="pdf"), range(count)):
+        _load_renderers({"pdf"}, work["templates"])
+        with _pool(_context(), min(jobs, len(tasks)), RECYCLE) as pool:
+            for results in pool.imap_unordered(_render_task, tasks):
                 conn.send(("made", results))
         conn.send(("end", None))
     except (SystemExit, EOFError):
@@ -602,16 +627,21 @@ def _load_then_render(conn: Any, templates: Path | None, jobs: int) -> None:
 
 
 @contextlib.contextmanager
-def _pdf_loader(dispatch: Dispatch, options: dict[str, Any], *, wanted: bool = True) -> Iterator[_PdfLoader | None]:
+def pdf_loader(formats: Iterable[str], jobs: int) -> Iterator[_PdfLoader | None]:
     """A :class:`_PdfLoader` for a batch that makes PDFs in several workers and would load
     WeasyPrint first: a command's (not ``congvan watch``'s, which keeps it loaded, nor the
-    web app's, whose batches run on a thread of the server)."""
+    web app's, whose batches run on a thread of the server); else None.
+
+    The command line starts it before it reads the dispatch and the list: the loader then
+    shares none of their memory with the batch's process, which would otherwise be
+    copied into it as the batch goes on (a system copies a shared page when either
+    process writes to it; Python writes to every object it uses).
+    """
     import threading
 
-    jobs = options.get("jobs", 1)
-    useful = (wanted and "pdf" in options.get("formats", []) and jobs > 1 and not _pdf_renderer_loaded()
+    useful = ("pdf" in formats and jobs > 1 and not _pdf_renderer_loaded()
               and _context().get_start_method() == "fork" and threading.current_thread() is threading.main_thread())
-    loader = _PdfLoader(dispatch.templates_dir, jobs) if useful else None
+    loader = _PdfLoader(jobs) if useful else None
     try:
         yield loader
     finally:
@@ -620,21 +650,23 @@ def _pdf_loader(dispatch: Dispatch, options: dict[str, Any], *, wanted: bool = T
 
 
 def _beside_loader(
-    loader: _PdfLoader, formats: set[str], progress: Callable[[int], Any] | None,
+    loader: _PdfLoader, tasks: list[Task], formats: set[str], progress: Callable[[int], Any] | None,
 ) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """The PDF copies from the loader's workers and, meanwhile, the Word copies from a
     worker of this process. Progress is counted by PDF copies."""
     import functools
 
-    count = len(_WORK["todo"])
-    work = {k: _WORK[k] for k in ("todo", "folder", "author", "when", "templates")}
+    # Sent before the Word worker is forked: sending writes to every object it sends (Python
+    # counts references), which would make the system copy their pages, shared with the worker.
+    loader.send({"tasks": [(kind, what, tuple(o for o in outs if o[1] == "pdf")) for kind, what, outs in tasks],
+                 **{k: _WORK[k] for k in ("dispatch", "folder", "author", "when", "templates")}})
     with contextlib.ExitStack() as stack:
         docx = None
         if "docx" in formats:
             _freeze()
             word = stack.enter_context(_pool(_context(), 1, RECYCLE))
-            docx = word.imap_unordered(functools.partial(_render_one, only="docx"), range(count))
-        for results in loader.render(work):
+            docx = word.imap_unordered(functools.partial(_render_task, only="docx"), tasks)
+        for results in loader.results():
             if progress:
                 progress(1)
             yield from results
@@ -697,14 +729,14 @@ def warm_up(dispatch: Dispatch, formats: Iterable[str], recipients: RecipientLis
     _freeze()
 
 
-def _in_workers(work: Callable[[int], Any], count: int, jobs: int, *, ordered: bool = True) -> Iterator[Any]:
-    """``work(i)`` for each ``i`` below ``count``: in this process, or in up to ``jobs``
-    forked workers, which inherit :data:`_WORK` and everything loaded before the fork."""
-    if jobs <= 1 or count <= 1:
-        yield from (work(i) for i in range(count))
+def _in_workers(work: Callable[[Any], Any], items: list[Any], jobs: int, *, ordered: bool = True) -> Iterator[Any]:
+    """``work(item)`` for each of ``items``: in this process, or in up to ``jobs`` forked
+    workers, which inherit :data:`_WORK` and everything loaded before the fork."""
+    if jobs <= 1 or len(items) <= 1:
+        yield from (work(item) for item in items)
         return
-    with _pool(_context(), min(jobs, count), RECYCLE) as pool:
-        yield from (pool.imap if ordered else pool.imap_unordered)(work, range(count))
+    with _pool(_context(), min(jobs, len(items)), RECYCLE) as pool:
+        yield from (pool.imap if ordered else pool.imap_unordered)(work, items)
 
 
 def default_jobs() -> int:
@@ -805,20 +837,21 @@ def _worker_stop(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def _render_one(index: int, only: str | None = None) -> list[tuple[str, str, dict[str, Any]]]:
-    """Render copy ``index`` of the work in every stale format (or in format ``only``);
-    return names, hashes and what the manifest keeps about each besides (:func:`_output`)."""
+def _render_task(task: Task, only: str | None = None) -> list[tuple[str, str, dict[str, Any]]]:
+    """Make one copy (:func:`_task`) in every stale format (or in format ``only``); return
+    names, hashes and what the manifest keeps about each besides (:func:`_output`)."""
     import hashlib
 
-    view, outputs = _WORK["todo"][index]
-    view = _view_of(view)
+    kind, what, outs = task
+    view = build_view(_WORK["dispatch"], what, annexes=False) if kind == "row" else what
     done = []
-    for o in outputs:
-        if only is not None and o.fmt != only:
+    for name, fmt, copy in outs:
+        if only is not None and fmt != only:
             continue
-        data, about = _output(view, o, author=_WORK["author"], when=_WORK["when"], templates=_WORK["templates"])
-        atomic_write_bytes(_WORK["folder"] / o.name, data)
-        done.append((o.name, hashlib.sha256(data).hexdigest(), about))
+        data, about = _output(view, Output(name, fmt, copy, {}), author=_WORK["author"], when=_WORK["when"],
+                              templates=_WORK["templates"])
+        atomic_write_bytes(_WORK["folder"] / name, data)
+        done.append((name, hashlib.sha256(data).hexdigest(), about))
     return done
 
 
