@@ -503,13 +503,13 @@ def _render_all(
 Task = tuple[str, Any, tuple[tuple[str, str, Any], ...]]
 
 
-def _task(view: DispatchView | _LazyView, outputs: list[Output], fmt: str | None = None) -> Task:
-    """What a worker needs to make a copy (in format ``fmt``, or all it has stale), sent to it
-    with the task, not read from the batch's plan: a worker that read thousands of copies'
+def _task(view: DispatchView | _LazyView, outputs: list[Output]) -> Task:
+    """What a worker needs to make a copy's stale outputs, sent to it with the task, not read
+    from the batch's plan: a worker that read thousands of copies'
     plans touched their pages, which the system then copied into every worker (about
     3 KB a copy a worker). A list's row is sent as the row: the worker builds the view from
     the dispatch it inherited."""
-    outs = tuple((o.name, o.fmt, o.copy) for o in outputs if fmt is None or o.fmt == fmt)
+    outs = tuple((o.name, o.fmt, o.copy) for o in outputs)
     if isinstance(view, _LazyView):
         return ("row", view.copy, outs)
     return ("view", view, outs)
@@ -843,7 +843,7 @@ def _render_task(task: Task, only: str | None = None) -> list[tuple[str, str, di
     import hashlib
 
     kind, what, outs = task
-    view = build_view(_WORK["dispatch"], what, annexes=False) if kind == "row" else what
+    view = _LazyView(_WORK["dispatch"], what).build() if kind == "row" else what
     done = []
     for name, fmt, copy in outs:
         if only is not None and fmt != only:
