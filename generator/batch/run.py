@@ -706,6 +706,21 @@ def _freeze() -> None:
     """
     gc.collect()
     gc.freeze()
+    _give_back_freed_memory()
+
+
+def _give_back_freed_memory() -> None:
+    """Return to the system what the C allocator keeps of memory already freed (glibc's
+    ``malloc_trim``): reading a list of thousands of rows and planning its copies leave
+    free space in the heap, which forked workers would otherwise count as shared pages
+    of their parent. Nothing on other systems."""
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError, TypeError):  # not glibc (musl has no malloc_trim)
+        ctypes.CDLL(None).malloc_trim(0)
 
 
 def warm_up(dispatch: Dispatch, formats: Iterable[str], recipients: RecipientList | None = None) -> None:
@@ -1106,10 +1121,11 @@ def _write_volumes(
             yield from (_write_volume(i) for i in range(len(files)))
             return
         context = _context()
-        # Merging a DOCX volume built one tree of its 200 copies (about 180 MB): two at once were the batch's
-        # peak of memory. It now holds a copy at a time (a worker about 20 MB over its start, printing.print_docx),
-        # so this lock no longer matters for memory; kept: one DOCX volume at a time, beside a PDF volume.
-        _WORK["docx_lock"] = context.Lock()
+        # One volume of each format at a time. A PDF volume holds a round of 25 copies open and
+        # the volume so far (a worker about 75 MB over its start): two side by side were the peak
+        # of a 3,321-copy batch's memory, above the copies' own. A DOCX volume holds a copy at a
+        # time (about 20 MB, printing.print_docx).
+        _WORK["locks"] = {"pdf": context.Lock(), "docx": context.Lock()}
         # A new worker for each volume (forked in milliseconds): what a worker's allocator
         # kept from a DOCX merge would otherwise stay with it while it makes a PDF volume.
         with _pool(context, min(jobs, len(files)), 1) as pool:
@@ -1123,7 +1139,7 @@ def _write_volume(index: int) -> tuple[int, str]:
     import hashlib
 
     name = _WORK["print_files"][index][0]
-    lock = _WORK.get("docx_lock") if name.endswith(".docx") else None
+    lock = _WORK.get("locks", {}).get(name.rsplit(".", 1)[-1])
     with lock or contextlib.nullcontext():
         data = _make_print_file(index)
     atomic_write_bytes(_WORK["print_folder"] / name, data)
