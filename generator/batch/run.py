@@ -51,7 +51,7 @@ _SOFTWARE = {
 ANNEX_STEM = "phu-luc"
 
 
-@dataclass
+@dataclass(slots=True)
 class Output:
     """A file the batch makes: its name in the folder, its format, and what it prints:
     a province's copy, or (``copy`` None) the annexes the copies share."""
@@ -138,7 +138,7 @@ def _template_files(fmt: str, templates: Path | None) -> dict[str, Path]:
     return files
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _LazyView:
     """A copy's view, built where it is rendered: a batch of thousands of copies keeps
     only their hashes, never all their views at once (memory stays flat)."""

@@ -64,7 +64,7 @@ _TAKEN = {"phu-luc", "manifest", "report", "con", "prn", "aux", "nul",
 _MAX_PROBLEMS = 20
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecipientCopy:
     """A row of the list and the copy made from it."""
 
