@@ -839,17 +839,31 @@ def _worker_signals() -> None:
 
     SIGTERM ends the worker by :class:`SystemExit`, not at once: an idle worker waits for
     its next task holding the pool's queue lock, which the exception releases on its way
-    out; a worker killed with it held would leave the parent waiting for it for ever."""
+    out; a worker killed with it held would leave the parent waiting for it for ever. A
+    stop that lands in a callback Python cannot raise from (a weak reference's, a logging
+    handler's at fork) is dropped there without a word: the parent stops its workers
+    again if they go on (``Pool.terminate``), and the screen shows only its one line."""
     import signal
+    import sys
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _worker_stop)
+    sys.unraisablehook = _quiet_stop
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
 def _worker_stop(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
+
+
+def _quiet_stop(unraisable: Any) -> None:
+    """A worker's ``sys.unraisablehook``: its stop (:func:`_worker_stop`) is not reported
+    as "Exception ignored in …"; anything else is, as Python would."""
+    import sys
+
+    if not isinstance(unraisable.exc_value, SystemExit):
+        sys.__unraisablehook__(unraisable)
 
 
 def _render_task(task: Task, only: str | None = None) -> list[tuple[str, str, dict[str, Any]]]:
