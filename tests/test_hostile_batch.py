@@ -536,18 +536,25 @@ def test_watch_reports_an_internal_error_and_keeps_watching(tmp_path):
     assert not any("Traceback" in line for line in watch.seen), "".join(watch.seen)
 
 
-def test_a_workers_stop_dropped_in_a_callback_is_not_reported_but_other_errors_are(capsys):
+def test_a_workers_stop_dropped_in_a_callback_is_not_reported_but_other_errors_are(capsys, monkeypatch):
     """A worker's SIGTERM raises SystemExit; landing in a callback Python cannot raise from,
     it printed "Exception ignored in …" under the one line a stopped run shows."""
-    import types
+    import gc
 
     from generator.batch.run import _quiet_stop
 
-    def unraisable(exc: BaseException) -> types.SimpleNamespace:
-        return types.SimpleNamespace(exc_type=type(exc), exc_value=exc, exc_traceback=None,
-                                     err_msg="Exception ignored in", object=None)
+    class Stopped:
+        def __del__(self) -> None:
+            raise SystemExit(143)
 
-    _quiet_stop(unraisable(SystemExit(143)))
+    class Broken:
+        def __del__(self) -> None:
+            raise ValueError("a real one")
+
+    monkeypatch.setattr(sys, "unraisablehook", _quiet_stop)
+    Stopped()
+    gc.collect()
     assert capsys.readouterr().err == ""
-    _quiet_stop(unraisable(ValueError("a real one")))
+    Broken()
+    gc.collect()
     assert "ValueError: a real one" in capsys.readouterr().err
