@@ -378,14 +378,10 @@ def _run_batch(
     folder.mkdir(parents=True, exist_ok=True)
     # A run killed before its renames left temporary files: clear them (we hold the lock).
     remove_stale_temporaries(folder, names | set(manifest.outputs) | {MANIFEST, "report.json", "report.txt"})
-    author = dispatch.agency.name
-    from generator.render.view import issue_datetime
-
-    when = issue_datetime(dispatch)
     done: dict[str, tuple[str, dict[str, Any]]] = {}
     rendered = False
     not_archived: RenderError | None = None
-    making = _render_all(dispatch, todo, folder, author, when, jobs, progress, dispatch.templates_dir, loader)
+    making = _render_all(dispatch, todo, folder, jobs, progress, loader)
     try:
         for name, sha, about in making:
             done[name] = (sha, about)
@@ -473,15 +469,15 @@ RECYCLE = 400
 
 
 def _render_all(
-    dispatch: Dispatch, todo: list[tuple[DispatchView, list[Output]]], folder: Path, author: str, when: dt.datetime,
-    jobs: int, progress: Callable[[int], Any] | None, templates: Path | None = None,
-    loader: _PdfLoader | None = None,
+    dispatch: Dispatch, todo: list[tuple[DispatchView, list[Output]]], folder: Path, jobs: int,
+    progress: Callable[[int], Any] | None, loader: _PdfLoader | None = None,
 ) -> Iterator[tuple[str, str, dict[str, Any]]]:
     if not todo:
         return
     formats = {o.fmt for _, outs in todo for o in outs}
     tasks = [_task(view, outputs) for view, outputs in todo]
-    _WORK.update(dispatch=dispatch, folder=folder, author=author, when=when, templates=templates)
+    _WORK.update(dispatch=dispatch, folder=folder)
+    templates = dispatch.templates_dir
     try:
         if loader is not None and "pdf" in formats:
             yield from _beside_loader(loader, tasks, formats, progress)
@@ -610,7 +606,7 @@ def _load_then_render(conn: Any, jobs: int) -> None:
         work = conn.recv()
         tasks = work.pop("tasks")
         _WORK.update(work)
-        _load_renderers({"pdf"}, work["templates"])
+        _load_renderers({"pdf"}, work["dispatch"].templates_dir)
         with _pool(_context(), min(jobs, len(tasks)), RECYCLE) as pool:
             for results in pool.imap_unordered(_render_task, tasks):
                 conn.send(("made", results))
@@ -659,7 +655,7 @@ def _beside_loader(
     # Sent before the Word worker is forked: sending writes to every object it sends (Python
     # counts references), which would make the system copy their pages, shared with the worker.
     loader.send({"tasks": [(kind, what, tuple(o for o in outs if o[1] == "pdf")) for kind, what, outs in tasks],
-                 **{k: _WORK[k] for k in ("dispatch", "folder", "author", "when", "templates")}})
+                 "dispatch": _WORK["dispatch"], "folder": _WORK["folder"]})
     with contextlib.ExitStack() as stack:
         docx = None
         if "docx" in formats:
@@ -735,10 +731,8 @@ def warm_up(dispatch: Dispatch, formats: Iterable[str], recipients: RecipientLis
     planned = plan_outputs(dispatch, sorted(formats), recipients)
     view, outputs = next(((v, outs) for v, outs in planned if not outs[0].annexes_only), planned[0])
     view = _view_of(view)
-    from generator.render.view import issue_datetime
-
     for o in outputs:
-        _output(view, o, author=dispatch.agency.name, when=issue_datetime(dispatch), templates=dispatch.templates_dir)
+        _output(view, o, dispatch)
     from generator.batch import printing  # noqa: F401  (pikepdf, and python-docx's reader, for the print files)
 
     _freeze()
@@ -877,18 +871,18 @@ def _render_task(task: Task, only: str | None = None) -> list[tuple[str, str, di
     for name, fmt, copy in outs:
         if only is not None and fmt != only:
             continue
-        data, about = _output(view, Output(name, fmt, copy, {}), author=_WORK["author"], when=_WORK["when"],
-                              templates=_WORK["templates"])
+        data, about = _output(view, Output(name, fmt, copy, {}), _WORK["dispatch"])
         atomic_write_bytes(_WORK["folder"] / name, data)
         done.append((name, hashlib.sha256(data).hexdigest(), about))
     return done
 
 
-def _output(view: DispatchView, o: Output, *, author: str, when: dt.datetime,
-            templates: Path | None) -> tuple[bytes, dict[str, Any]]:
-    """The bytes of output ``o`` of ``view`` (a copy, or the annexes it shares, as PDF or
-    DOCX), and what the manifest keeps about it besides: a copy's PDF, its runs of pages
-    numbered from 1 (``runs``), by which the print DOCX pads the copy to whole sheets."""
+def _output(view: DispatchView, o: Output, dispatch: Dispatch) -> tuple[bytes, dict[str, Any]]:
+    """The bytes of output ``o`` of ``view`` (a copy of ``dispatch``, or the annexes it
+    shares, as PDF or DOCX), and what the manifest keeps about it besides: a copy's PDF,
+    its runs of pages numbered from 1 (``runs``), by which the print DOCX pads the copy to
+    whole sheets."""
+    author, templates = dispatch.agency.name, dispatch.templates_dir
     if o.fmt == "pdf":
         from generator.render.pdf import default_renderer
 
@@ -898,8 +892,10 @@ def _output(view: DispatchView, o: Output, *, author: str, when: dt.datetime,
         data, runs = renderer.render_counted(view, author=author)
         return data, {"runs": runs}
     from generator.render.docx import docx_from_view
+    from generator.render.view import issue_datetime
 
-    return docx_from_view(view, author=author, when=when, templates=templates, annexes_only=o.annexes_only), {}
+    return docx_from_view(view, author=author, when=issue_datetime(dispatch), templates=templates,
+                          annexes_only=o.annexes_only), {}
 
 
 def report_text(result: BatchResult, detail: str = "all") -> str:
@@ -1084,16 +1080,16 @@ def _run_print(
                                   file=missing[0], list=recipients.file.name)])
         # A print DOCX's blank pages follow its copies' PDFs (their page counts): those are its files too.
         pdfs = [(pdf, sha) for pdf, sha in options.pop("pdf_sha256", [])]
-        runs = options.pop("runs", None)  # follow from the PDFs, whose hashes are the inputs
         inputs = {"files": digest([(f, e.sha256) for (_, f), e in zip(parts, entries, strict=True)]  # type: ignore[union-attr]
                                   + pdfs),
-                  "options": digest(options), "software": software}
+                  # the runs follow from the PDFs, whose hashes are the inputs
+                  "options": digest({k: v for k, v in options.items() if k != "runs"}), "software": software}
         entry = manifest.outputs.get(name)
         reason = _reason(folder / name, entry, inputs)
         if not reason:
             result.unchanged.append(name)
             continue
-        todo.append((name, parts, options if runs is None else {**options, "runs": runs}, inputs, reason))
+        todo.append((name, parts, options, inputs, reason))
     import hashlib
 
     if len(files) > len(formats):  # volumes: each written as soon as it is made, one at a time a worker
