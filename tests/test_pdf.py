@@ -293,6 +293,48 @@ def test_what_pdfs_share_is_reused_without_changing_a_byte(example, second, tmp_
     assert in_process[0] == in_process[2] and in_process[1] == in_process[3]
 
 
+def test_a_line_kept_from_one_document_is_never_handed_to_text_of_another_style(monkeypatch):
+    """WeasyPrint's lines are broken once per process and kept (``pdf_reuse``): the same
+    words in the same width, but with another weight, size, spacing, language or
+    wrapping, must be broken as that style breaks them. Documents made one after another
+    with the lines kept, each after all the others, have the bytes of the same documents
+    made with no line kept."""
+    import weasyprint.layout.inline as inline
+    import weasyprint.layout.preferred as preferred
+
+    from generator.render.pdf import _weasyprint
+    from generator.render.pdf_reuse import share_across_documents
+
+    wp = _weasyprint()
+    share_across_documents()
+    fonts = wp.text.fonts.FontConfiguration()  # one for all documents, as the renderer's: lines are kept by it
+    words = ("Lịch bồi dưỡng, tập huấn trực tiếp tại thành phố Hà Nội thuộc Cụm 1, từ ngày 12/9/2022 "
+             "đến ngày 30/9/2022; đề nghị Ủy ban nhân dân thành phố Hà Nội phối hợp, bố trí địa điểm. "
+             "AVATAR official filing: internationalization https://onetouch.mic.gov.vn/to-cong-nghe-so-cong-dong")
+    styles = ["", "font-weight: bold", "font-style: italic", "font-size: 15pt", "letter-spacing: 0.6pt",
+              "word-spacing: 4pt", "white-space: nowrap", "text-align: justify", "text-indent: 12.7mm",
+              "font-variant: small-caps", "font-kerning: none",
+              "overflow-wrap: anywhere", "text-decoration: underline",
+              "line-height: 2", "direction: rtl", "hyphens: auto' lang='en", "hyphens: auto' lang='de"]
+
+    def pdfs(order: list[str]) -> dict[str, bytes]:
+        made = {}
+        for style in order:
+            html = (f"<html lang='vi'><body style='font-family: Liberation Serif; font-size: 14pt'>"
+                    f"<p style='width: 120mm; {style}'>{words}</p><p style='width: 42mm; {style}'>{words}</p>")
+            made[style] = wp.HTML(string=html).write_pdf(font_config=fonts)
+        return made
+
+    kept = pdfs(styles) | pdfs(styles[::-1])  # each style after every other one
+    split = inline.split_first_line
+    monkeypatch.setattr(inline, "split_first_line", split.__wrapped__)
+    monkeypatch.setattr(preferred, "split_first_line", split.__wrapped__)
+    plain = pdfs(styles)
+    same = {s: [t for t in styles if t != s and plain[t] == plain[s]] for s in styles}
+    assert not any(same.values()), same  # every style breaks or draws differently
+    assert kept == plain
+
+
 def test_the_faces_objects_kept_on_disk_give_plain_weasyprints_bytes_in_the_next_process(tmp_path):
     """Each face's objects are kept beside the prepared faces, so a new process (each batch
     worker, the next run) does not build them again: what it then writes must be the bytes

@@ -89,6 +89,70 @@ def test_pydyf_objects_are_numbered_and_give_their_bytes():
     assert pydyf.Dictionary({"F1": b"5 0 R"}).data == b"<</F1 5 0 R>>", _changed("pydyf", "Dictionary.data", user)
 
 
+def test_weasyprint_breaks_lines_in_a_function_congvan_can_keep_the_answers_of():
+    import weasyprint.layout.inline as inline
+    import weasyprint.layout.preferred as preferred
+    import weasyprint.text.line_break as line_break
+
+    user = "pdf_reuse._keep_line_breaks"
+    split = _has(line_break, "split_first_line", "weasyprint", user)
+    for module in (inline, preferred):
+        used = _has(module, "split_first_line", "weasyprint", user)
+        assert getattr(used, "__wrapped__", used) is split, _changed(
+            "weasyprint", f"where {module.__name__} takes split_first_line from", user)
+    assert list(inspect.signature(split).parameters) == [
+        "text", "style", "context", "max_width", "justification_spacing", "is_line_start", "minimum"], \
+        _changed("weasyprint", "split_first_line's parameters", user)
+
+
+def test_weasyprint_breaks_lines_by_no_style_property_the_kept_lines_are_not_keyed_by():
+    """Every property WeasyPrint's line breaking reads (its text modules, read from their
+    source) is in the key of the lines kept: one missing would hand a line broken for one
+    style to another, silently. The layout context is used for hyphenation dictionaries
+    only, which depend on the key too."""
+    import ast
+
+    import weasyprint.text.fonts as fonts
+    import weasyprint.text.line_break as line_break
+
+    from generator.render.pdf_reuse import LINE_STYLE
+
+    read, context_uses = set(), set()
+    for module in (line_break, fonts):
+        for node in ast.walk(ast.parse(inspect.getsource(module))):
+            if (isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "style"
+                    and isinstance(node.slice, ast.Constant)):
+                read.add(node.slice.value)
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "context":
+                context_uses.add(node.attr)
+    assert "font_size" in read  # the scan found what it looks for
+    missing = sorted(read - set(LINE_STYLE))
+    assert not missing, _changed("weasyprint", f"the style its text layout reads ({', '.join(missing)})",
+                                 "pdf_reuse.LINE_STYLE")
+    assert context_uses == {"dictionaries"}, _changed("weasyprint", "what line breaking reads of its context",
+                                                      "pdf_reuse._keep_line_breaks")
+
+
+def test_weasyprints_text_layout_holds_plain_values_between_layout_and_drawing():
+    """A line kept is handed back as a shallow copy of its text layout: that shares nothing
+    only while WeasyPrint's deactivated layout holds no Pango object."""
+    import weasyprint
+    from weasyprint.layout.inline import split_first_line
+
+    from generator.render.pdf_reuse import share_across_documents
+
+    share_across_documents()
+    document = weasyprint.HTML(string="<p style='width: 30mm'>Kính gửi: Ủy ban nhân dân tỉnh Bắc Giang</p>").render()
+    style = document.pages[0]._page_box.children[0].children[0].children[0].style
+    split = getattr(split_first_line, "__wrapped__", split_first_line)
+    layout = split("Kính gửi: Ủy ban nhân dân tỉnh", style, None, 80.0, 0)[0]
+    assert not hasattr(layout, "layout"), _changed("weasyprint", "deactivating a text layout",
+                                                   "pdf_reuse._keep_line_breaks")
+    odd = {k: type(v).__name__ for k, v in vars(layout).items() if not isinstance(v, (str, int, float, type(None)))}
+    assert not odd, _changed("weasyprint", f"what a deactivated text layout holds ({odd})",
+                             "pdf_reuse._keep_line_breaks")
+
+
 # --- python-docx (generator/render/reproducible.py, docx_render.py, ooxml.py, check/) -------------
 
 @pytest.mark.parametrize("step", ["_write_content_types_stream", "_write_pkg_rels", "_write_parts"])

@@ -6,7 +6,9 @@ same four faces and the same QR images, most of a copy's writing time went into
 rebuilding, for every copy, objects whose bytes never change: each face's parsed
 widths and character map, its compressed font file, the PNG data of each image. The
 hooks here let WeasyPrint build each of those once per process and hand back the same
-bytes afterwards. They change no output: every PDF is byte-identical to one written by plain
+bytes afterwards; and they let it break each line of text once, as the paragraphs the
+copies share are laid out again in every copy, line by line, with the same text in the
+same width. They change no output: every PDF is byte-identical to one written by plain
 WeasyPrint (the batch tests compare a copy made alone in a fresh process with the same
 copy made after others).
 
@@ -15,7 +17,9 @@ copy made after others).
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import copy
 import functools
 import hashlib
 import io
@@ -34,6 +38,7 @@ def share_across_documents() -> None:
     """Install the hooks (once per process; WeasyPrint must be importable)."""
     _replay_font_dictionaries()
     _keep_png_data()
+    _keep_line_breaks()
 
 
 # --- the font dictionary ----------------------------------------------------------------
@@ -275,3 +280,68 @@ def _image_key(pillow_image: Any) -> tuple[Any, ...]:
     palette = pillow_image.getpalette() if pillow_image.mode == "P" else None
     return ("pixels", pillow_image.mode, pillow_image.size, hashlib.sha256(pillow_image.tobytes()).digest(),
             tuple(palette or ()))
+
+
+# --- line breaking ----------------------------------------------------------------------
+
+#: The computed style properties WeasyPrint reads to break a line of text
+#: (``weasyprint.text.line_break`` and ``weasyprint.text.fonts``): two calls with the same
+#: text, width, justification and these values break the line alike.
+#: ``tests/test_private_uses.py`` reads WeasyPrint's source for every property those
+#: modules read, so a release that reads one more fails there rather than here.
+LINE_STYLE = (
+    "direction", "font_family", "font_feature_settings", "font_kerning", "font_language_override", "font_size",
+    "font_stretch", "font_style", "font_variant_alternates", "font_variant_caps", "font_variant_east_asian",
+    "font_variant_ligatures", "font_variant_numeric", "font_variant_position", "font_variation_settings",
+    "font_weight", "hyphenate_character", "hyphenate_limit_chars", "hyphenate_limit_zone", "hyphens", "lang",
+    "letter_spacing", "line_height", "overflow_wrap", "tab_size", "text_decoration_line", "white_space",
+    "word_break", "word_spacing",
+)
+
+#: Lines kept, the least recently used dropped first: enough for every paragraph the
+#: copies share (about 100 lines a copy of the example, 300 for its annex), bounded so
+#: that a batch of thousands of copies, each with its own lines, holds no more than one of 600.
+LINES_KEPT = 1024
+
+
+def _keep_line_breaks() -> None:
+    """Break each line of text once per process, and hand the same line back afterwards.
+
+    WeasyPrint lays out each document whole, so every copy of a batch breaks again the
+    lines of the paragraphs all copies share: about 8 ms of a copy's 55. Its
+    ``split_first_line`` (as ``weasyprint.layout.inline`` and ``.preferred`` call it)
+    is answered from the lines kept, by the text, the available width, the
+    justification, the font configuration and the style's :data:`LINE_STYLE`. The
+    answer's text layout is a fresh copy each time: WeasyPrint keeps one per text box,
+    and changes it when it draws (an ellipsis); what it holds between layout and drawing
+    is plain values (the text, the widths), Pango's objects are made again to draw.
+    """
+    import weasyprint.layout.inline as inline
+    import weasyprint.layout.preferred as preferred
+
+    original = inline.split_first_line
+    if getattr(original, "keeps_lines", False):
+        return
+    kept: collections.OrderedDict[tuple[Any, ...], tuple[Any, ...]] = collections.OrderedDict()
+
+    def split_first_line(text: str, style: Any, context: Any, max_width: float | None,
+                         justification_spacing: float, is_line_start: bool = True,
+                         minimum: bool = False) -> tuple[Any, ...]:
+        key = (text, style.font_config, tuple(style[name] for name in LINE_STYLE), max_width,
+               justification_spacing, is_line_start, minimum)
+        try:
+            line = kept.get(key)
+        except TypeError:  # a value that cannot be a key (none of WeasyPrint's today)
+            return original(text, style, context, max_width, justification_spacing, is_line_start, minimum)
+        if line is None:
+            line = original(text, style, context, max_width, justification_spacing, is_line_start, minimum)
+            kept[key] = (copy.copy(line[0]), *line[1:])
+            if len(kept) > LINES_KEPT:
+                kept.popitem(last=False)
+            return line
+        kept.move_to_end(key)
+        return (copy.copy(line[0]), *line[1:])
+
+    split_first_line.keeps_lines = True  # type: ignore[attr-defined]
+    split_first_line.__wrapped__ = original  # type: ignore[attr-defined]
+    inline.split_first_line = preferred.split_first_line = split_first_line
