@@ -335,6 +335,76 @@ def test_a_line_kept_from_one_document_is_never_handed_to_text_of_another_style(
     assert kept == plain
 
 
+_LIBRARIES = (
+    "import json, subprocess, sys\n"
+    "calls = []\n"
+    "start = subprocess.Popen.__init__\n"
+    "def spy(self, *args, **kwargs):\n"
+    "    calls.append(args[0] if args else kwargs.get('args'))\n"
+    "    return start(self, *args, **kwargs)\n"
+    "subprocess.Popen.__init__ = spy\n"
+    "HOW\n"
+    "wp.HTML(string='<p>Kính gửi</p>').write_pdf()\n"
+    "maps = sorted({l.split()[-1].rsplit('/', 1)[-1] for l in open('/proc/self/maps') if '.so' in l})\n"
+    "print(json.dumps({'calls': [str(c) for c in calls], 'libraries': maps}))\n"
+)
+
+
+def _imported(how: str, tmp_path) -> tuple[dict, str]:
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    code = _LIBRARIES.replace("HOW", how)
+    done = subprocess.run([sys.executable, "-c", code], check=True, cwd=root, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(root), "XDG_CACHE_HOME": str(tmp_path / "cache")})
+    lines = done.stdout.splitlines()
+    return json.loads(lines[-1]), "\n".join(lines[:-1])
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="reads /proc/self/maps")
+def test_weasyprint_loads_its_libraries_without_searching_for_them_and_loads_the_same_ones(tmp_path):
+    """congvan imports WeasyPrint with each C library loaded by its file name
+    (``pdf._libraries_by_name_only``): no ``ldconfig``/``gcc``/``ld`` run (0.2 s of every
+    render process's start), and the very files WeasyPrint's own search loads."""
+    fast, _ = _imported("from generator.render.pdf import _weasyprint\nwp = _weasyprint()", tmp_path)
+    plain, _ = _imported(
+        "import os\nfrom generator.render import fonts\n"
+        "os.environ['FONTCONFIG_FILE'] = str(fonts.pdf_faces()[(False, False)].parent / 'fonts.conf')\n"
+        "import weasyprint as wp", tmp_path)
+    assert fast["calls"] == []
+    assert plain["calls"]  # WeasyPrint's own import searches: the spy sees it
+    assert {"libpango-1.0.so", "libfontconfig.so", "libharfbuzz.so"} <= {
+        name.split(".so")[0] + ".so" for name in fast["libraries"]}
+    assert fast["libraries"] == plain["libraries"]
+
+
+@pytest.mark.skipif(not __import__("sys").platform.startswith("linux"), reason="reads /proc/self/maps")
+def test_a_library_only_a_search_finds_is_searched_for_and_nothing_is_printed(tmp_path):
+    """Where a library does not load by its file name (installed outside the loader's
+    paths, found by ``ldconfig``/``gcc`` only), WeasyPrint is imported again with its
+    search: the render works, and WeasyPrint's "could not import some external
+    libraries" message from the first try is not printed."""
+    # The system's loader refuses every file name while congvan's import holds the search back.
+    refuse = (
+        "import ctypes.util, cffi\n"
+        "load = cffi.FFI.dlopen\n"
+        "def dlopen(self, name, flags=0):\n"
+        "    if ctypes.util.find_library('c') is None:\n"
+        "        raise OSError('cannot open shared object file ' + str(name))\n"
+        "    return load(self, name, flags)\n"
+        "cffi.FFI.dlopen = dlopen\n"
+        "from generator.render.pdf import _weasyprint\nwp = _weasyprint()"
+    )
+    found, printed = _imported(refuse, tmp_path)
+    assert found["calls"]  # searched, the second time
+    assert "libpango-1.0.so.0" in " ".join(found["libraries"])
+    assert printed == ""
+
+
 def test_the_faces_objects_kept_on_disk_give_plain_weasyprints_bytes_in_the_next_process(tmp_path):
     """Each face's objects are kept beside the prepared faces, so a new process (each batch
     worker, the next run) does not build them again: what it then writes must be the bytes

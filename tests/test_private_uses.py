@@ -153,6 +153,25 @@ def test_weasyprints_text_layout_holds_plain_values_between_layout_and_drawing()
                              "pdf_reuse._keep_line_breaks")
 
 
+def test_weasyprint_names_each_c_library_by_a_file_name_the_systems_loader_knows():
+    """congvan imports WeasyPrint with cffi's library search held back (pdf._libraries_by_name_only):
+    each library must then load by one of the names WeasyPrint lists, its file name on
+    Linux (``libpango-1.0.so.0``); a release that drops those names would make every
+    import search again (slower, still correct)."""
+    import ast
+    import re
+
+    import weasyprint.text.ffi as ffi
+
+    calls = [node for node in ast.walk(ast.parse(inspect.getsource(ffi)))
+             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_dlopen"]
+    assert len(calls) >= 6, _changed("weasyprint", "how text.ffi loads its libraries", "pdf._libraries_by_name_only")
+    for call in calls:
+        names = [a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+        assert any(re.fullmatch(r"lib[\w.+-]+\.so\.\d+", n) for n in names), _changed(
+            "weasyprint", f"the names it loads a library by ({', '.join(names)})", "pdf._libraries_by_name_only")
+
+
 # --- python-docx (generator/render/reproducible.py, docx_render.py, ooxml.py, check/) -------------
 
 @pytest.mark.parametrize("step", ["_write_content_types_stream", "_write_pkg_rels", "_write_parts"])

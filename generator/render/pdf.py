@@ -301,8 +301,40 @@ def _weasyprint() -> Any:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
+        if "weasyprint" not in sys.modules:
+            try:
+                with _libraries_by_name_only():
+                    import weasyprint
+            except OSError:  # a library the system finds only by searching: search, as WeasyPrint does
+                pass  # (Python has taken the modules whose import failed out of sys.modules)
         import weasyprint
     return weasyprint
+
+
+@contextlib.contextmanager
+def _libraries_by_name_only() -> Iterator[None]:
+    """WeasyPrint's import with its C libraries loaded by their file names only.
+
+    WeasyPrint tries several names for each library (``libpango-1.0-0``, ``pango-1.0``,
+    …, ``libpango-1.0.so.0``, ``libpango-1.0.dylib``), and cffi asks
+    ``ctypes.util.find_library`` for each name that does not load as it is. On Linux that
+    runs ``ldconfig``, ``gcc`` and ``ld`` for every name, 22 times: 0.2 s of the 0.4 s
+    WeasyPrint takes to import, in every process that renders a PDF. Here the search finds
+    nothing, so each library is loaded by the first of its names the system's loader
+    knows (``libpango-1.0.so.0``): the file a search would have named. A system where only
+    a search finds one gets an ``OSError``, and :func:`_weasyprint` imports WeasyPrint
+    again with the search (WeasyPrint's message about it, on the output, is held back).
+    """
+    import ctypes.util
+    import io
+
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            yield
+    finally:
+        ctypes.util.find_library = search
 
 
 #: The longest ``data:`` URL a template may use (a small logo); a larger one is refused.
