@@ -13,13 +13,19 @@ Used by ``benchmarks/run.py``. Linux only (``/proc``), Python standard library o
     resident set size" is ``ru_maxrss`` from ``wait4`` of the command, which on Linux
     is the largest RSS of any *single* process of that command's tree (the command,
     its forked workers, their children), not their sum. Without ``/usr/bin/time`` the
-    same value is taken from ``os.wait4`` of each child.
+    same value is taken from ``os.wait4`` of each child. Cheap: the kernel keeps it
+    anyway; the run pays only for the ``time`` wrapper's start.
   - ``tree_rss_mb`` / ``tree_pss_mb``: a sampler thread reads every descendant of this
     process every ``SAMPLE_SECONDS`` and sums their RSS (``/proc/PID/statm``) and PSS
     (``/proc/PID/smaps_rollup``); the peak of the sums is what the whole tree held at
     once. RSS counts the pages a forked worker shares with its parent twice, PSS
     splits them, so PSS is the honest "memory the batch needs". Sampling can miss a
-    peak shorter than the interval.
+    peak shorter than the interval. The sampler is not free: reading ``smaps_rollup``
+    walks each process's page tables; during one ``congvan print`` of the example
+    (2.9 s on 2 cores, 5+ processes) it took about 0.3 s of CPU and made the run about
+    9 % slower. ``run_steps(..., sample_memory=False)`` starts no sampler and reports
+    both as ``None``; ``benchmarks/run.py`` times its runs that way and samples memory
+    in a separate run whose time it does not count.
 * Other load: ``/proc/stat`` busy time of the whole machine over the run, minus our
   own CPU, in cores (0 = the machine was ours alone; 1 = another job kept a core busy).
 """
@@ -171,14 +177,20 @@ class RunResult:
     wall: float
     cpu: float
     max_rss_mb: float
-    tree_rss_mb: float
-    tree_pss_mb: float
+    #: Peak summed RSS / PSS of the tree; None when the run was made without the sampler.
+    tree_rss_mb: float | None
+    tree_pss_mb: float | None
     other_cores: float
     steal_cores: float
     steps: dict[str, float] = field(default_factory=dict)
     steps_cpu: dict[str, float] = field(default_factory=dict)
     steps_rss_mb: dict[str, float] = field(default_factory=dict)
     rss_method: str = ""
+    #: Whether the TreeSampler thread ran during this run (it costs CPU: see above).
+    sampled_memory: bool = True
+    #: user + sys CPU of this measuring process over the run (the sampler thread's reads
+    #: of /proc when it runs, Popen, wait4); the children's CPU is ``cpu``.
+    self_cpu: float = 0.0
 
 
 class CommandFailed(RuntimeError):
@@ -188,13 +200,19 @@ class CommandFailed(RuntimeError):
 _MAXRSS = re.compile(r"Maximum resident set size \(kbytes\):\s*(\d+)")
 
 
-def run_steps(steps: Sequence[Step], env: dict[str, str], *, use_time: bool, log_dir: Path) -> RunResult:
-    """Run ``steps`` one after the other (the commands of a step in parallel) and measure."""
+def run_steps(steps: Sequence[Step], env: dict[str, str], *, use_time: bool, log_dir: Path,
+              sample_memory: bool = True) -> RunResult:
+    """Run ``steps`` one after the other (the commands of a step in parallel) and measure.
+
+    With ``sample_memory=False`` no :class:`TreeSampler` runs (its CPU would slow the
+    run down) and ``tree_rss_mb`` / ``tree_pss_mb`` are None; ``max_rss_mb`` (from
+    ``wait4``) is measured either way."""
     before_self = resource.getrusage(resource.RUSAGE_SELF)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     busy0, steal0 = _cpu_ticks()
-    sampler = TreeSampler()
-    sampler.start()
+    sampler = TreeSampler() if sample_memory else None
+    if sampler is not None:
+        sampler.start()
     max_rss_kb = 0
     walls: dict[str, float] = {}
     cpus: dict[str, float] = {}
@@ -242,19 +260,23 @@ def run_steps(steps: Sequence[Step], env: dict[str, str], *, use_time: bool, log
                 raise CommandFailed(f"exit {rc}: {' '.join(cmd)}\n{tail}")
     finally:
         wall = time.perf_counter() - started
-        sampler.stop()
+        if sampler is not None:
+            sampler.stop()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     after_self = resource.getrusage(resource.RUSAGE_SELF)
     busy1, steal1 = _cpu_ticks()
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    own = cpu + (after_self.ru_utime - before_self.ru_utime) + (after_self.ru_stime - before_self.ru_stime)
+    self_cpu = (after_self.ru_utime - before_self.ru_utime) + (after_self.ru_stime - before_self.ru_stime)
+    own = cpu + self_cpu
     other = max(0.0, (busy1 - busy0) / _HZ - own)
     return RunResult(
         wall=wall, cpu=cpu, max_rss_mb=max_rss_kb / 1024,
-        tree_rss_mb=sampler.peak_rss / 2**20, tree_pss_mb=sampler.peak_pss / 2**20,
+        tree_rss_mb=sampler.peak_rss / 2**20 if sampler is not None else None,
+        tree_pss_mb=sampler.peak_pss / 2**20 if sampler is not None else None,
         other_cores=other / wall if wall else 0.0, steal_cores=(steal1 - steal0) / _HZ / wall if wall else 0.0,
         steps=walls, steps_cpu=cpus, steps_rss_mb=rsss,
         rss_method="/usr/bin/time -v (wait4 ru_maxrss)" if use_time else "os.wait4 ru_maxrss",
+        sampled_memory=sampler is not None, self_cpu=self_cpu,
     )
 
 

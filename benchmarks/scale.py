@@ -111,7 +111,8 @@ def one_size(base: Path, n: int, jobs: int, env: dict[str, str], use_time: bool,
             change_one_row(yaml, n)
         before = " ".join(map(str, loadavg()))
         log(f"  {n} copies, {name} (load {before}) ...")
-        run = run_steps([Step(name, [cmd])], env, use_time=use_time, log_dir=logs)
+        # Memory is the point here: the sampler runs (its CPU is in these walls too).
+        run = run_steps([Step(name, [cmd])], env, use_time=use_time, log_dir=logs, sample_memory=True)
         report = json.loads((out / "report.json").read_text(encoding="utf-8"))
         result[name] = {
             "wall_s": round(run.wall, 2), "cpu_s": round(run.cpu, 2),
