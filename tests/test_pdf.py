@@ -294,13 +294,15 @@ def test_what_pdfs_share_is_reused_without_changing_a_byte(example, second, tmp_
 
 
 def test_a_line_kept_from_one_document_is_never_handed_to_text_of_another_style(monkeypatch):
-    """WeasyPrint's lines are broken once per process and kept (``pdf_reuse``): the same
-    words in the same width, but with another weight, size, spacing, language or
-    wrapping, must be broken as that style breaks them. Documents made one after another
-    with the lines kept, each after all the others, have the bytes of the same documents
-    made with no line kept."""
+    """WeasyPrint's lines are broken and shaped once per process and kept (``pdf_reuse``):
+    the same words in the same width, but with another weight, size, spacing, language,
+    wrapping or ellipsis, must be broken and drawn as that style makes them. Documents made
+    one after another with the lines kept, each after all the others, have the bytes of
+    the same documents made with no line kept."""
+    import weasyprint.draw.text as draw_text
     import weasyprint.layout.inline as inline
     import weasyprint.layout.preferred as preferred
+    from weasyprint.text.line_break import Layout
 
     from generator.render.pdf import _weasyprint
     from generator.render.pdf_reuse import share_across_documents
@@ -315,7 +317,9 @@ def test_a_line_kept_from_one_document_is_never_handed_to_text_of_another_style(
               "word-spacing: 4pt", "white-space: nowrap", "text-align: justify", "text-indent: 12.7mm",
               "font-variant: small-caps", "font-kerning: none",
               "overflow-wrap: anywhere", "text-decoration: underline",
-              "line-height: 2", "direction: rtl", "hyphens: auto' lang='en", "hyphens: auto' lang='de"]
+              "line-height: 2", "direction: rtl", "hyphens: auto' lang='en", "hyphens: auto' lang='de",
+              "white-space: nowrap; overflow: hidden; text-overflow: ellipsis",
+              "overflow: hidden; max-lines: 2; block-ellipsis: auto", "overflow: hidden; max-lines: 1"]
 
     def pdfs(order: list[str]) -> dict[str, bytes]:
         made = {}
@@ -329,6 +333,8 @@ def test_a_line_kept_from_one_document_is_never_handed_to_text_of_another_style(
     split = inline.split_first_line
     monkeypatch.setattr(inline, "split_first_line", split.__wrapped__)
     monkeypatch.setattr(preferred, "split_first_line", split.__wrapped__)
+    monkeypatch.setattr(Layout, "reactivate", Layout.reactivate.__wrapped__)
+    monkeypatch.setattr(draw_text, "draw_first_line", draw_text.draw_first_line.__wrapped__)
     plain = pdfs(styles)
     same = {s: [t for t in styles if t != s and plain[t] == plain[s]] for s in styles}
     assert not any(same.values()), same  # every style breaks or draws differently

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import inspect
+import textwrap
 
 import pytest
 
@@ -131,6 +132,45 @@ def test_weasyprint_breaks_lines_by_no_style_property_the_kept_lines_are_not_key
                                  "pdf_reuse.LINE_STYLE")
     assert context_uses == {"dictionaries"}, _changed("weasyprint", "what line breaking reads of its context",
                                                       "pdf_reuse._keep_line_breaks")
+
+
+def test_weasyprint_draws_a_line_by_reactivating_its_layout_then_drawing_its_first_line():
+    """pdf_reuse._keep_shaped_lines answers ``Layout.reactivate`` (which makes the Pango
+    layout again from the style and text) and gives a line drawn with an ellipsis a layout
+    of its own in ``draw_first_line``: both must be what draw_text calls, with these
+    parameters, and reactivating must read the style only through setup and set_text."""
+    import ast
+
+    import weasyprint.draw.text as draw_text
+    from weasyprint.text.line_break import Layout
+
+    user = "pdf_reuse._keep_shaped_lines"
+    reactivate = getattr(Layout.reactivate, "__wrapped__", Layout.reactivate)
+    assert list(inspect.signature(reactivate).parameters) == ["self", "style"], \
+        _changed("weasyprint", "Layout.reactivate's parameters", user)
+    called = {node.func.attr for node in ast.walk(ast.parse(textwrap.dedent(inspect.getsource(reactivate))))
+              if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)}
+    assert called == {"setup", "set_text"}, _changed("weasyprint", "what Layout.reactivate does", user)
+    draw = getattr(draw_text.draw_first_line, "__wrapped__", draw_text.draw_first_line)
+    assert list(inspect.signature(draw).parameters) == [
+        "stream", "textbox", "text_overflow", "block_ellipsis", "matrix"], \
+        _changed("weasyprint", "draw_first_line's parameters", user)
+    source = inspect.getsource(draw_text.draw_text)
+    assert "textbox.pango_layout.reactivate(textbox.style)" in source and "draw_first_line(" in source, \
+        _changed("weasyprint", "how draw_text draws a line", user)
+    # Drawing changes the layout (its text, width, ellipsizing) only where an ellipsis is drawn.
+    tree = ast.parse(inspect.getsource(draw))
+
+    def changes(node: ast.AST) -> set[ast.AST]:
+        return {n for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+                and n.func.attr in ("set_text", "pango_layout_set_text", "pango_layout_set_width",
+                                    "pango_layout_set_ellipsize", "pango_layout_set_attributes")}
+
+    guarded = [n for n in ast.walk(tree) if isinstance(n, (ast.If, ast.While))
+               and {"text_overflow", "block_ellipsis"} & {x.id for x in ast.walk(n.test) if isinstance(x, ast.Name)}]
+    inside = set().union(*(changes(n) for n in guarded))
+    assert inside and inside == changes(tree), _changed(
+        "weasyprint", "where drawing changes a line's layout", user)
 
 
 def test_weasyprints_text_layout_holds_plain_values_between_layout_and_drawing():
