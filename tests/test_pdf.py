@@ -341,6 +341,64 @@ def test_a_line_kept_from_one_document_is_never_handed_to_text_of_another_style(
     assert kept == plain
 
 
+def test_a_style_kept_from_one_document_is_never_handed_to_an_element_styled_otherwise(monkeypatch):
+    """WeasyPrint's computed styles are kept across documents (``pdf_reuse``), keyed by what
+    they are computed from. The same elements under other declarations (a stylesheet, a
+    style attribute, a parent's or the root's font size, a logical property outweighing a
+    physical one, a custom property, a language, generated content, the page's size) must get their own
+    values: documents made one after another with styles kept, each after all the others,
+    have the bytes of the same documents made with nothing kept."""
+    import weasyprint.css as wp_css
+
+    from generator.render.pdf import _weasyprint
+    from generator.render.pdf_reuse import share_across_documents
+
+    wp = _weasyprint()
+    share_across_documents()
+    fonts = wp.text.fonts.FontConfiguration()
+    body = ("<h1>Kế hoạch</h1><p class='a'>Kính gửi: <em>Ủy ban nhân dân</em> tỉnh Bắc Giang</p>"
+            "<table><tr><td>1</td><td>Cụm 1</td></tr><tr><td>2</td><td>Cụm 2</td></tr></table>"
+            "<ul><li>Một</li><li>Hai</li></ul>")
+    variants = {
+        "plain": ("", "", ""),
+        "sheet": ("p.a { font-size: 18pt; color: #c00 }", "", ""),
+        "attribute": ("", " style='font-size: 9pt'", ""),
+        "root em": ("html { font-size: 20px } p { font-size: 1.5em; margin-left: 2rem }", "", ""),
+        # The same two declarations, weighed the other way round: only their weights differ.
+        "logical": ("p.a { margin-inline-start: 25mm } p { margin-left: 5mm }", "", ""),
+        "physical": ("p { margin-inline-start: 25mm } p.a { margin-left: 5mm }", "", ""),
+        "variable": (":root { --w: 40mm } p { width: var(--w) }", "", ""),
+        "lang": ("", "", " lang='en'"),
+        "content": ("li::before { content: '» ' } em::after { content: ' (*)' }", "", ""),
+        "table": ("table { border-collapse: collapse } td { border: 2pt solid; padding: 4pt }", "", ""),
+        "inherit": ("body { font-weight: bold; letter-spacing: 1pt }", "", ""),
+        "positioned": ("em { position: absolute } h1 { float: right }", "", ""),
+        # The same declarations on pages of two sizes: a width in vw is the page's.
+        "vw on A4": ("@page { size: A4 } p { width: 50vw; border: 1pt solid }", "", ""),
+        "vw on A5": ("@page { size: A5 } p { width: 50vw; border: 1pt solid }", "", ""),
+        "calc on A5": ("@page { size: A5 } p { width: calc(50vw - 1cm); border: 1pt solid }", "", ""),
+        "calc on A4": ("@page { size: A4 } p { width: calc(50vw - 1cm); border: 1pt solid }", "", ""),
+    }
+
+    def pdfs(order: list[str]) -> dict[str, bytes]:
+        made = {}
+        for name in order:
+            css, attribute, lang = variants[name]
+            html = (f"<html{lang}><head><style>body {{ font-family: Liberation Serif }} {css}</style></head>"
+                    f"<body{attribute}>{body}</body></html>")
+            made[name] = wp.HTML(string=html).write_pdf(font_config=fonts)
+        return made
+
+    names = list(variants)
+    kept = pdfs(names) | pdfs(names[::-1])
+    monkeypatch.setattr(wp_css.StyleFor, "set_computed_styles", wp_css.StyleFor.set_computed_styles.__wrapped__)
+    monkeypatch.setattr(wp_css.ComputedStyle, "__missing__", wp_css.ComputedStyle.__missing__.__wrapped__)
+    plain = pdfs(names)
+    same = {n: [m for m in names if m != n and plain[m] == plain[n]] for n in names}
+    assert not any(same.values()), same  # every variant looks different
+    assert kept == plain
+
+
 _LIBRARIES = (
     "import json, subprocess, sys\n"
     "calls = []\n"

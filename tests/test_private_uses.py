@@ -212,6 +212,43 @@ def test_weasyprint_names_each_c_library_by_a_file_name_the_systems_loader_knows
             "weasyprint", f"the names it loads a library by ({', '.join(names)})", "pdf._libraries_by_name_only")
 
 
+def test_weasyprint_computes_a_style_from_what_the_kept_styles_are_keyed_by():
+    """pdf_reuse._keep_computed_styles keys an element's style by its declarations (with their
+    weights), pseudo-element, base URL, fonts and its parent's and root's keys, and keeps
+    no style sized by the page. WeasyPrint's computing must read nothing else of a style: a
+    release that computes from another attribute (the element itself, say) fails here."""
+    import ast
+
+    import weasyprint.css as wp_css
+    import weasyprint.css.computed_values as computed_values
+    import weasyprint.css.units as units
+
+    user = "pdf_reuse._keep_computed_styles"
+    assert list(inspect.signature(wp_css.ComputedStyle.__init__).parameters) == [
+        "self", "parent_style", "cascaded", "pseudo_type", "root_style", "base_url", "font_config",
+        "initial_page_sizes"], _changed("weasyprint", "what a ComputedStyle is made from", user)
+    set_computed = getattr(wp_css.StyleFor.set_computed_styles, "__wrapped__", wp_css.StyleFor.set_computed_styles)
+    assert list(inspect.signature(set_computed).parameters) == [
+        "self", "element", "parent", "root", "pseudo_type", "base_url", "target_collector"], \
+        _changed("weasyprint", "StyleFor.set_computed_styles's parameters", user)
+    assert {"vw", "vh", "vmin", "vmax"} <= set(_has(units, "VIEWPORT_UNITS", "weasyprint", user)), \
+        _changed("weasyprint", "its viewport units", user)
+    keyed = {"cascaded", "parent_style", "root_style", "pseudo_type", "base_url", "font_config",
+             "is_root_element", "specified", "cache", "initial_page_sizes", "anonymous_style"}
+    missing = getattr(wp_css.ComputedStyle.__missing__, "__wrapped__", wp_css.ComputedStyle.__missing__)
+    sources = [inspect.getsource(computed_values), inspect.getsource(units), textwrap.dedent(inspect.getsource(missing))]
+    read = set()
+    for source in sources:
+        for node in ast.walk(ast.parse(source)):
+            if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+                    and node.value.id in ("style", "self", "parent_style", "root_style", "computed")
+                    and not callable(getattr(dict, node.attr, None))):
+                read.add(node.attr)
+    assert "parent_style" in read  # the scan found what it looks for
+    assert read <= keyed, _changed("weasyprint", f"what computing a style reads ({', '.join(sorted(read - keyed))})",
+                                   user)
+
+
 # --- python-docx (generator/render/reproducible.py, docx_render.py, ooxml.py, check/) -------------
 
 @pytest.mark.parametrize("step", ["_write_content_types_stream", "_write_pkg_rels", "_write_parts"])

@@ -6,11 +6,12 @@ same four faces and the same QR images, most of a copy's writing time went into
 rebuilding, for every copy, objects whose bytes never change: each face's parsed
 widths and character map, its compressed font file, the PNG data of each image. The
 hooks here let WeasyPrint build each of those once per process and hand back the same
-bytes afterwards; and they let it break and shape each line of text once, as the
-paragraphs the copies share are laid out and drawn again in every copy, line by line,
-with the same text in the same width. They change no output: every PDF is byte-identical to one written by plain
-WeasyPrint (the batch tests compare a copy made alone in a fresh process with the same
-copy made after others).
+bytes afterwards; and they let it compute each element's style, and break and shape
+each line of text, once, as the copies share most of their elements and paragraphs,
+which WeasyPrint styles, lays out and draws again in every copy. They change no output:
+every PDF is byte-identical to one written by plain WeasyPrint (the batch tests compare
+a copy made alone in a fresh process with the same copy made after others; the PDF
+tests, documents styled in many ways made one after another with the hooks and without).
 
 :func:`share_across_documents` installs them; it is called by the PDF renderer.
 """
@@ -40,6 +41,7 @@ def share_across_documents() -> None:
     _keep_png_data()
     _keep_line_breaks()
     _keep_shaped_lines()
+    _keep_computed_styles()
 
 
 # --- the font dictionary ----------------------------------------------------------------
@@ -401,3 +403,109 @@ def _keep_shaped_lines() -> None:
     draw_first_line_alone.__wrapped__ = draw_first_line  # type: ignore[attr-defined]
     Layout.reactivate = kept_reactivate
     draw_text.draw_first_line = draw_first_line_alone
+
+
+# --- computed styles --------------------------------------------------------------------
+
+_NEW = object()
+
+
+def _page_free(value: Any) -> bool:
+    """Whether a declared value is data (strings, numbers, CSS tokens, tuples and lists of
+    them) in no unit relative to the page (``vw``, ``vh``…): its computed value is then the
+    same in every document. A ``var()`` or any other object is not."""
+    import tinycss2.ast
+    from weasyprint.css.units import VIEWPORT_UNITS
+
+    if value is None or isinstance(value, (str, int, float)):
+        return True
+    if isinstance(value, (tuple, list, tinycss2.ast.Node)):
+        unit = getattr(value, "lower_unit", None) or getattr(value, "unit", None)
+        if isinstance(unit, str) and unit.lower() in VIEWPORT_UNITS:
+            return False
+        if isinstance(value, tinycss2.ast.Node):
+            inside = getattr(value, "arguments", None) or getattr(value, "content", None) or ()
+            return isinstance(inside, (list, tuple)) and all(_page_free(v) for v in inside)
+        return all(_page_free(v) for v in value)
+    return False
+
+
+#: Elements' styles kept (by what they are computed from): a few hundred for a template.
+STYLES_KEPT = 4096
+
+
+def _keep_computed_styles() -> None:
+    """Compute each style property of an element once per process, and hand the value to
+    every later element whose style is computed from the same declarations.
+
+    WeasyPrint computes an element's style property by property, when first asked, from
+    the declarations the cascade chose for it (with their weights), its parent's computed
+    style, the root's, the document's base URL and fonts. Every copy of a batch asks
+    again for the same properties of the same elements: about 3 ms of a copy's 43.
+    Within one document WeasyPrint already gives elements with the same parent style and
+    the same declarations one style object; this carries the computed values over to the
+    next documents. Each style is keyed by its declarations, pseudo-element, base URL, font
+    configuration and its parent's and root's keys; a property's computed value is kept
+    when WeasyPrint computes it (``ComputedStyle.__missing__``), and a new style with the
+    same key starts with the values kept. A style with a declaration that is not plain
+    data (a ``var()``, a ``calc()``) or is sized by the page (``vw``: the page size is not
+    in the key), and every style under it, is computed as WeasyPrint does.
+    """
+    import weasyprint.css as wp_css
+
+    computed_style, style_for = wp_css.ComputedStyle, wp_css.StyleFor
+    missing, set_computed = computed_style.__missing__, style_for.set_computed_styles
+    if getattr(set_computed, "keeps_styles", False):
+        return
+    kept: dict[tuple[Any, ...], tuple[dict[str, Any], dict[str, Any]]] = {}
+
+    def key_of(style: Any) -> tuple[Any, ...] | None:
+        return None if style is None else style.__dict__.get("congvan_key")
+
+    def set_computed_styles(self: Any, element: Any, parent: Any, root: Any = None, pseudo_type: Any = None,
+                            base_url: Any = None, target_collector: Any = None) -> None:
+        set_computed(self, element, parent, root, pseudo_type, base_url, target_collector)
+        style = self.get_computed_styles()[element, pseudo_type]
+        parent_key = key_of(style.parent_style)
+        if style.parent_style is not None and parent_key is None:
+            return
+        try:
+            key = (tuple(sorted((name, value, weight) for name, (value, weight) in style.cascaded.items())),
+                   parent_key, key_of(style.root_style), pseudo_type, base_url, style.font_config)
+            found = kept.get(key, _NEW)
+        except TypeError:  # a declaration that cannot be a key
+            return
+        if found is _NEW:
+            # Only declarations of plain values, in units whose size does not depend on the page.
+            found = ({}, {}) if all(_page_free(value) for value, _weight in style.cascaded.values()) else None
+            if len(kept) >= STYLES_KEPT:
+                kept.clear()
+            kept[key] = found
+            if found is None:
+                return
+            style.congvan_key = key
+            return
+        if found is None:
+            return
+        style.congvan_key = key
+        values, specified = found
+        for name, value in values.items():
+            if name not in style:  # what WeasyPrint computed already (the anchor) stays
+                dict.__setitem__(style, name, value)
+        style.specified.update(specified)
+
+    def computed(self: Any, name: str) -> Any:
+        value = missing(self, name)
+        key = self.__dict__.get("congvan_key")
+        if key is not None and name in self and key in kept:
+            values, specified = kept[key]
+            values[name] = dict.__getitem__(self, name)
+            if name in self.specified:
+                specified[name] = self.specified[name]
+        return value
+
+    set_computed_styles.keeps_styles = True  # type: ignore[attr-defined]
+    set_computed_styles.__wrapped__ = set_computed  # type: ignore[attr-defined]
+    computed.__wrapped__ = missing  # type: ignore[attr-defined]
+    style_for.set_computed_styles = set_computed_styles
+    computed_style.__missing__ = computed
