@@ -489,9 +489,8 @@ def _keep_computed_styles() -> None:
             return
         style.congvan_key = key
         values, specified = found
-        for name, value in values.items():
-            if name not in style:  # what WeasyPrint computed already (the anchor) stays
-                dict.__setitem__(style, name, value)
+        # What WeasyPrint computed already (the anchor) is among the values kept, the same.
+        dict.update(style, values)
         style.specified.update(specified)
 
     def computed(self: Any, name: str) -> Any:
