@@ -870,17 +870,28 @@ def _quiet_stop(unraisable: Any) -> None:
 def _render_task(task: Task, only: str | None = None) -> list[tuple[str, str, dict[str, Any]]]:
     """Make one copy (:func:`_task`) in every stale format (or in format ``only``); return
     names, hashes and what the manifest keeps about each besides (:func:`_output`)."""
+    import gc
     import hashlib
 
     kind, what, outs = task
-    view = _LazyView(_WORK["dispatch"], what).build() if kind == "row" else what
     done = []
-    for name, fmt, copy in outs:
-        if only is not None and fmt != only:
-            continue
-        data, about = _output(view, Output(name, fmt, copy, {}), _WORK["dispatch"])
-        atomic_write_bytes(_WORK["folder"] / name, data)
-        done.append((name, hashlib.sha256(data).hexdigest(), about))
+    collecting = gc.isenabled()
+    # The collector is held during a copy and run once after it. A copy leaves a few thousand
+    # objects in reference cycles (WeasyPrint's boxes), but while it is made most of what it
+    # allocates is alive, and each of the collections its allocations set off walked it again.
+    gc.disable()
+    try:
+        view = _LazyView(_WORK["dispatch"], what).build() if kind == "row" else what
+        for name, fmt, copy in outs:
+            if only is not None and fmt != only:
+                continue
+            data, about = _output(view, Output(name, fmt, copy, {}), _WORK["dispatch"])
+            atomic_write_bytes(_WORK["folder"] / name, data)
+            done.append((name, hashlib.sha256(data).hexdigest(), about))
+    finally:
+        if collecting:
+            gc.enable()
+            gc.collect(0)
     return done
 
 
