@@ -599,6 +599,10 @@ def _load_then_render(conn: Any, jobs: int) -> None:
     """The loader's life (:class:`_PdfLoader`): load WeasyPrint, wait for the work, make the
     PDF copies in workers forked from here, sending each copy's results back."""
     _worker_signals()
+    # No collection while WeasyPrint is loaded and the first copy made: all that is made then
+    # stays (modules, fonts, what a copy keeps), and the collector walked it again and again
+    # (0.025 s of the loading); :func:`_freeze` collects once before the workers are forked.
+    gc.disable()
     try:
         from generator.render.pdf import _weasyprint
 
@@ -614,6 +618,7 @@ def _load_then_render(conn: Any, jobs: int) -> None:
         conn.send(("made", _render_task(tasks.pop(first))))
         if tasks:
             _freeze()
+            gc.enable()
             with _pool(_context(), min(jobs, len(tasks)), RECYCLE) as pool:
                 for results in pool.imap_unordered(_render_task, tasks):
                     conn.send(("made", results))
@@ -870,7 +875,6 @@ def _quiet_stop(unraisable: Any) -> None:
 def _render_task(task: Task, only: str | None = None) -> list[tuple[str, str, dict[str, Any]]]:
     """Make one copy (:func:`_task`) in every stale format (or in format ``only``); return
     names, hashes and what the manifest keeps about each besides (:func:`_output`)."""
-    import gc
     import hashlib
 
     kind, what, outs = task
