@@ -333,7 +333,7 @@ def _keep_line_breaks() -> None:
         try:
             key = _line_key(text, style, max_width, justification_spacing, is_line_start, minimum)
             line = kept.get(key)
-        except TypeError:  # a value that cannot be a key (none of WeasyPrint's today)
+        except (TypeError, KeyError):  # a value that cannot be a key, a style without it (none today)
             return original(text, style, context, max_width, justification_spacing, is_line_start, minimum)
         if line is None:
             line = original(text, style, context, max_width, justification_spacing, is_line_start, minimum)
@@ -379,7 +379,7 @@ def _keep_shaped_lines() -> None:
         try:
             key = _line_key(self.text, style, self.justification_spacing)
             made = kept.get(key)
-        except TypeError:  # a value that cannot be a key
+        except (TypeError, KeyError):  # a value that cannot be a key, an SVG text's style without it
             return reactivate(self, style)
         if made is None:
             reactivate(self, style)
