@@ -6,9 +6,19 @@ from __future__ import annotations
 
 import importlib.metadata
 import inspect
+import re
 import textwrap
 
 import pytest
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _weasyprint_loaded_as_congvan_loads_it():
+    """WeasyPrint imported here first would start fontconfig with the system's fonts, and
+    every PDF the process made afterwards (other tests' too) would differ from congvan's."""
+    from generator.render.pdf import _weasyprint
+
+    _weasyprint()
 
 
 def _changed(library: str, part: str, user: str) -> str:
@@ -104,6 +114,20 @@ def test_weasyprint_breaks_lines_in_a_function_congvan_can_keep_the_answers_of()
     assert list(inspect.signature(split).parameters) == [
         "text", "style", "context", "max_width", "justification_spacing", "is_line_start", "minimum"], \
         _changed("weasyprint", "split_first_line's parameters", user)
+
+
+def test_weasyprint_puts_a_justified_lines_new_layout_aside_at_once():
+    """pdf_reuse hands ``add_word_spacing`` (the one user of ``create_layout`` in
+    ``layout.inline``) a layout holding no Pango object, which is right only while it
+    puts the layout aside (``deactivate``) before anything else."""
+    import weasyprint.layout.inline as inline
+
+    user = "pdf_reuse._keep_line_breaks"
+    source = inspect.getsource(inline)
+    assert source.count("create_layout(") == 1, _changed("weasyprint", "where layout.inline makes text layouts", user)
+    spacing = inspect.getsource(_has(inline, "add_word_spacing", "weasyprint", user))
+    assert re.search(r"layout = create_layout\([^)]*\)\s*layout\.deactivate\(\)", spacing), _changed(
+        "weasyprint", "what add_word_spacing does with a new layout", user)
 
 
 def test_weasyprint_breaks_lines_by_no_style_property_the_kept_lines_are_not_keyed_by():

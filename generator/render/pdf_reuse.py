@@ -344,9 +344,37 @@ def _keep_line_breaks() -> None:
         kept.move_to_end(key)
         return (copy.copy(line[0]), *line[1:])
 
+    # A justified line's text layout, made again with its word spacing and at once put aside
+    # (``add_word_spacing``, the one user of ``create_layout`` in ``layout.inline``), is
+    # handed out the same way: a new one holding what the first one held, but none of
+    # Pango's objects (set to None: putting a layout aside deletes them).
+    create_layout = inline.create_layout
+    spaced: collections.OrderedDict[tuple[Any, ...], tuple[type, dict[str, Any]]] = collections.OrderedDict()
+
+    def create_spaced_layout(text: str, style: Any, context: Any, max_width: float | None,
+                             justification_spacing: float) -> Any:
+        try:
+            key = _line_key(text, style, max_width, justification_spacing)
+            made = spaced.get(key)
+        except (TypeError, KeyError):
+            return create_layout(text, style, context, max_width, justification_spacing)
+        if made is None:
+            layout = create_layout(text, style, context, max_width, justification_spacing)
+            spaced[key] = (type(layout), {**vars(layout), "layout": None, "language": None, "style": None})
+            if len(spaced) > LINES_KEPT:
+                spaced.popitem(last=False)
+            return layout
+        spaced.move_to_end(key)
+        kind, state = made
+        layout = object.__new__(kind)
+        layout.__dict__.update(state)
+        return layout
+
     split_first_line.keeps_lines = True  # type: ignore[attr-defined]
     split_first_line.__wrapped__ = original  # type: ignore[attr-defined]
+    create_spaced_layout.__wrapped__ = create_layout  # type: ignore[attr-defined]
     inline.split_first_line = preferred.split_first_line = split_first_line
+    inline.create_layout = create_spaced_layout
 
 
 def _line_key(text: str, style: Any, *more: Any) -> tuple[Any, ...]:
