@@ -46,7 +46,7 @@ import weasyprint.layout.preferred as preferred
 from weasyprint.text.line_break import Layout
 
 off = {
-    "lines": [(inline, "split_first_line"), (preferred, "split_first_line")],
+    "lines": [(inline, "split_first_line"), (preferred, "split_first_line"), (inline, "create_layout")],
     "shapes": [(Layout, "reactivate"), (draw_text, "draw_first_line")],
     "styles": [(css.StyleFor, "set_computed_styles"), (css.ComputedStyle, "__missing__")],
 }
