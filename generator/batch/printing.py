@@ -85,7 +85,7 @@ def annex_copies_pdf(annex: bytes, copies: int) -> bytes:
         raise ValueError(f"annex_copies_pdf: copies must be at least 1, not {copies}")
     labels = [f"Bản {n}" for n in range(1, copies + 1)]
     # One source per copy: a page can be in a document once; the shared fonts and
-    # images are stored once all the same (_store_once).
+    # images are stored once all the same (_append_sharing).
     return _write_batch(labels, [_Source(annex) for _label in labels], front=None, title="")
 
 
@@ -122,7 +122,7 @@ def _open_pdf(data: bytes) -> Any:
 
 
 class _Source:
-    """A PDF going into a batch, with the digests of its objects (see :func:`_store_once`)."""
+    """A PDF going into a batch, with the digests of its objects (see :func:`_append_sharing`)."""
 
     def __init__(self, data: bytes) -> None:
         self.pdf = _open_pdf(data)
@@ -148,16 +148,13 @@ def _write_batch(labels: Sequence[str], sources: Sequence[Any], *, front: bytes 
 
     batch = pikepdf.new()
     marks: list[tuple[str, int]] = []
-    placed: list[tuple[_Source, int]] = []
+    first: dict[bytes, Any] = {}
     if front is not None:
         marks.append((INDEX_HEADING.capitalize(), 0))
-        placed.append((_Source(front), 0))
-        _append_on_whole_sheets(batch, placed[-1][0].pdf)
+        _append_sharing(batch, _Source(front), first)
     for label, source in zip(labels, sources, strict=True):
         marks.append((label, len(batch.pages)))
-        placed.append((source, len(batch.pages)))
-        _append_on_whole_sheets(batch, source.pdf)
-    _store_once(batch, placed)
+        _append_sharing(batch, source, first)
     return _finished(batch, marks, title)
 
 
@@ -191,18 +188,43 @@ def _append_on_whole_sheets(batch: Any, source: Any) -> None:
         batch.add_blank_page(page_size=(PAGE.width * _PT_PER_MM, PAGE.height * _PT_PER_MM))
 
 
-def _store_once(batch: Any, placed: Sequence[tuple[_Source, int]]) -> None:
-    """Keep one of each font and image the copies share: 63 copies embed the same ones.
+def _append_sharing(batch: Any, source: _Source, first: dict[bytes, Any]) -> None:
+    """``source``'s pages appended to ``batch`` on whole sheets, keeping one of each font and
+    image the copies share: 63 copies embed the same ones.
 
-    Each copy brings its own copy of the four faces and of the QR images; a page's
-    font or image is pointed at the first one with the same content (the object and
-    everything it refers to, compared by a digest), and qpdf leaves the unused
-    duplicates out when it writes. ``placed`` gives each source PDF and the batch page
-    its first page became: digests are taken in the source, where they are kept.
+    Each copy brings its own copy of the four faces and of the QR images. A page's font
+    or image with the content of one already in the batch (``first``, by a digest of the
+    object and everything it refers to, taken in the source) is pointed at that one, and
+    not copied into the batch at all: it is taken out of the source's page before the
+    page is copied (copying the faces again and again was most of the time of a print
+    file), and put back pointing at the kept one. The copy's own new fonts and images
+    become the kept ones for the copies after it.
     """
-    first: dict[bytes, Any] = {}
-    for source, start in placed:
-        _point_at_kept(batch, source, start, first)
+    import pikepdf
+
+    start = len(batch.pages)
+    shared: list[tuple[int, str, str, Any]] = []
+    for offset, page in enumerate(source.pdf.pages):
+        resources = page.obj.get("/Resources")
+        if resources is None:
+            continue
+        for kind in ("/Font", "/XObject"):
+            table = resources.get(kind)
+            if not isinstance(table, pikepdf.Dictionary):
+                continue
+            for name in list(table.keys()):
+                obj = table[name]
+                if obj.is_indirect and (kept := first.get(_digest(obj, source.digests))) is not None:
+                    shared.append((offset, kind, name, kept))
+    pages = source.pdf.pages
+    for offset, kind, name, _kept in shared:
+        table = pages[offset].obj["/Resources"][kind]
+        if name in table:  # a table several pages use is emptied once
+            del table[name]
+    _append_on_whole_sheets(batch, source.pdf)
+    for offset, kind, name, kept in shared:
+        batch.pages[start + offset].obj["/Resources"][kind][name] = kept
+    _point_at_kept(batch, source, start, first)
 
 
 def _point_at_kept(batch: Any, source: _Source, start: int, first: dict[bytes, Any]) -> None:

@@ -54,9 +54,7 @@ def print_pdf_in_rounds(
         first = _kept(batch)
         for offset, source in enumerate(sources):
             marks.append((labels[start + offset], len(batch.pages)))
-            placed = len(batch.pages)
-            printing._append_on_whole_sheets(batch, source.pdf)
-            printing._point_at_kept(batch, source, placed, first)
+            printing._append_sharing(batch, source, first)
         batch = _written_and_read(batch, sources)
     return printing._finished(batch, marks, title)
 
