@@ -462,10 +462,12 @@ def _archive(folder: Path, name: str) -> None:
 _WORK: dict[str, Any] = {}
 
 #: Copies a worker makes before a fresh one (forked again from the warm parent) takes
-#: over: what WeasyPrint and python-docx keep from each copy (a little: 1 MB per hundred
-#: DOCX) then never adds up, and memory is the same for 3,321 copies as for 630. A
-#: per-province batch (63 copies) never reaches it.
-RECYCLE = 400
+#: over: what WeasyPrint, Pango and python-docx keep from each copy (a PDF worker grew by
+#: 15-20 KB a copy, 7 MB over 400 copies, in a trace of 3,321 copies) then never adds up,
+#: and memory is the same for 3,321 copies as for 630. A fresh PDF worker starts from the
+#: loader, which has made a copy (fonts loaded, lines and styles kept): a few milliseconds.
+#: A per-province batch (63 copies) never reaches it.
+RECYCLE = 250
 
 
 def _render_all(
