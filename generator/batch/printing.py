@@ -200,29 +200,14 @@ def _append_sharing(batch: Any, source: _Source, first: dict[bytes, Any]) -> Non
     file), and put back pointing at the kept one. The copy's own new fonts and images
     become the kept ones for the copies after it.
     """
-    import pikepdf
-
     start = len(batch.pages)
-    shared: list[tuple[int, str, str, Any]] = []
-    for offset, page in enumerate(source.pdf.pages):
-        resources = page.obj.get("/Resources")
-        if resources is None:
-            continue
-        for kind in ("/Font", "/XObject"):
-            table = resources.get(kind)
-            if not isinstance(table, pikepdf.Dictionary):
-                continue
-            for name in list(table.keys()):
-                obj = table[name]
-                if obj.is_indirect and (kept := first.get(_digest(obj, source.digests))) is not None:
-                    shared.append((offset, kind, name, kept))
-    pages = source.pdf.pages
-    for offset, kind, name, _kept in shared:
-        table = pages[offset].obj["/Resources"][kind]
+    shared = [(offset, kind, table, name, kept) for offset, kind, table, name, obj in _resources(source.pdf.pages)
+              if (kept := first.get(_digest(obj, source.digests))) is not None]
+    for _offset, _kind, table, name, _kept in shared:
         if name in table:  # a table several pages use is emptied once
             del table[name]
     _append_on_whole_sheets(batch, source.pdf)
-    for offset, kind, name, kept in shared:
+    for offset, kind, _table, name, kept in shared:
         batch.pages[start + offset].obj["/Resources"][kind][name] = kept
     _point_at_kept(batch, source, start, first)
 
@@ -231,25 +216,28 @@ def _point_at_kept(batch: Any, source: _Source, start: int, first: dict[bytes, A
     """Point the fonts and images of ``source``'s pages, placed in ``batch`` from page
     ``start`` on, at the first ones of the same content (``first``, by digest), which
     this fills as it goes; the copy's own duplicates are then unused."""
+    for offset, kind, _table, name, obj in _resources(source.pdf.pages):
+        copied = batch.pages[start + offset].obj["/Resources"][kind]
+        kept = first.setdefault(_digest(obj, source.digests), copied[name])
+        if kept.objgen != copied[name].objgen:
+            copied[name] = kept
+
+
+def _resources(pages: Any) -> list[tuple[int, str, Any, str, Any]]:
+    """Each font and image ``pages`` use (the indirect objects of their ``/Font`` and
+    ``/XObject`` tables): (page offset, "/Font" or "/XObject", the table, the name, the object)."""
     import pikepdf
 
-    for offset, page in enumerate(source.pdf.pages):
+    found = []
+    for offset, page in enumerate(pages):
         resources = page.obj.get("/Resources")
         if resources is None:
             continue
-        target = batch.pages[start + offset].obj["/Resources"]
         for kind in ("/Font", "/XObject"):
             table = resources.get(kind)
-            if not isinstance(table, pikepdf.Dictionary):
-                continue
-            copied = target[kind]
-            for name in list(table.keys()):
-                obj = table[name]
-                if not obj.is_indirect:
-                    continue
-                kept = first.setdefault(_digest(obj, source.digests), copied[name])
-                if kept.objgen != copied[name].objgen:
-                    copied[name] = kept
+            if isinstance(table, pikepdf.Dictionary):
+                found += [(offset, kind, table, name, table[name]) for name in table.keys() if table[name].is_indirect]
+    return found
 
 
 def _digest(obj: Any, memo: dict[tuple[int, int], bytes]) -> bytes:

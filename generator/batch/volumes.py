@@ -75,21 +75,6 @@ def _kept(batch: Any) -> dict[bytes, Any]:
     """The fonts and images already in the batch, by the digest of their content."""
     first: dict[bytes, Any] = {}
     memo: dict[tuple[int, int], bytes] = {}
-    for _table, _name, obj in _resources(batch.pages, range(len(batch.pages))):
+    for _offset, _kind, _table, _name, obj in printing._resources(batch.pages):
         first.setdefault(printing._digest(obj, memo), obj)
     return first
-
-
-def _resources(pages: Any, numbers: range) -> list[tuple[Any, str, Any]]:
-    import pikepdf
-
-    found = []
-    for n in numbers:
-        resources = pages[n].obj.get("/Resources")
-        if resources is None:
-            continue
-        for kind in ("/Font", "/XObject"):
-            table = resources.get(kind)
-            if isinstance(table, pikepdf.Dictionary):
-                found += [(table, name, table[name]) for name in table.keys() if table[name].is_indirect]
-    return found

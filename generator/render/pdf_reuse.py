@@ -307,6 +307,22 @@ LINE_STYLE = (
 LINES_KEPT = 1024
 
 
+class _Kept(collections.OrderedDict):  # type: ignore[type-arg]
+    """What was made for a key, the least recently used dropped past :data:`LINES_KEPT`."""
+
+    def found(self, key: Any) -> Any:
+        """What was kept for ``key`` (now the most recently used), or None."""
+        made = self.get(key)
+        if made is not None:
+            self.move_to_end(key)
+        return made
+
+    def keep(self, key: Any, made: Any) -> None:
+        self[key] = made
+        if len(self) > LINES_KEPT:
+            self.popitem(last=False)
+
+
 def _keep_line_breaks() -> None:
     """Break each line of text once per process, and hand the same line back afterwards.
 
@@ -325,23 +341,20 @@ def _keep_line_breaks() -> None:
     original = inline.split_first_line
     if getattr(original, "keeps_lines", False):
         return
-    kept: collections.OrderedDict[tuple[Any, ...], tuple[Any, ...]] = collections.OrderedDict()
+    kept = _Kept()
 
     def split_first_line(text: str, style: Any, context: Any, max_width: float | None,
                          justification_spacing: float, is_line_start: bool = True,
                          minimum: bool = False) -> tuple[Any, ...]:
         try:
             key = _line_key(text, style, max_width, justification_spacing, is_line_start, minimum)
-            line = kept.get(key)
+            line = kept.found(key)
         except (TypeError, KeyError):  # a value that cannot be a key, a style without it (none today)
             return original(text, style, context, max_width, justification_spacing, is_line_start, minimum)
         if line is None:
             line = original(text, style, context, max_width, justification_spacing, is_line_start, minimum)
-            kept[key] = (copy.copy(line[0]), *line[1:])
-            if len(kept) > LINES_KEPT:
-                kept.popitem(last=False)
+            kept.keep(key, (copy.copy(line[0]), *line[1:]))
             return line
-        kept.move_to_end(key)
         return (copy.copy(line[0]), *line[1:])
 
     # A justified line's text layout, made again with its word spacing and at once put aside
@@ -349,22 +362,19 @@ def _keep_line_breaks() -> None:
     # handed out the same way: a new one holding what the first one held, but none of
     # Pango's objects (set to None: putting a layout aside deletes them).
     create_layout = inline.create_layout
-    spaced: collections.OrderedDict[tuple[Any, ...], tuple[type, dict[str, Any]]] = collections.OrderedDict()
+    spaced = _Kept()
 
     def create_spaced_layout(text: str, style: Any, context: Any, max_width: float | None,
                              justification_spacing: float) -> Any:
         try:
             key = _line_key(text, style, max_width, justification_spacing)
-            made = spaced.get(key)
+            made = spaced.found(key)
         except (TypeError, KeyError):
             return create_layout(text, style, context, max_width, justification_spacing)
         if made is None:
             layout = create_layout(text, style, context, max_width, justification_spacing)
-            spaced[key] = (type(layout), {**vars(layout), "layout": None, "language": None, "style": None})
-            if len(spaced) > LINES_KEPT:
-                spaced.popitem(last=False)
+            spaced.keep(key, (type(layout), {**vars(layout), "layout": None, "language": None, "style": None}))
             return layout
-        spaced.move_to_end(key)
         kind, state = made
         layout = object.__new__(kind)
         layout.__dict__.update(state)
@@ -400,22 +410,19 @@ def _keep_shaped_lines() -> None:
     if getattr(reactivate, "keeps_shapes", False):
         return
     draw_first_line = draw_text.draw_first_line
-    kept: collections.OrderedDict[tuple[Any, ...], dict[str, Any]] = collections.OrderedDict()
+    kept = _Kept()
     own = ("style", "max_width", "justification_spacing")  # the line's, not what reactivating makes
 
     def kept_reactivate(self: Any, style: Any) -> None:
         try:
             key = _line_key(self.text, style, self.justification_spacing)
-            made = kept.get(key)
+            made = kept.found(key)
         except (TypeError, KeyError):  # a value that cannot be a key, an SVG text's style without it
             return reactivate(self, style)
         if made is None:
             reactivate(self, style)
-            kept[key] = {name: value for name, value in vars(self).items() if name not in own}
-            if len(kept) > LINES_KEPT:
-                kept.popitem(last=False)
+            kept.keep(key, {name: value for name, value in vars(self).items() if name not in own})
             return None
-        kept.move_to_end(key)
         self.__dict__.update(made)
         self.style = style
         return None
@@ -476,8 +483,8 @@ def _keep_computed_styles() -> None:
     configuration and its parent's and root's keys; a property's computed value is kept
     when WeasyPrint computes it (``ComputedStyle.__missing__``), and a new style with the
     same key starts with the values kept. A style with a declaration that is not plain
-    data (a ``var()``, a ``calc()``) or is sized by the page (``vw``: the page size is not
-    in the key), and every style under it, is computed as WeasyPrint does.
+    data (a ``var()``) or is sized by the page (``vw``, also inside a ``calc()``: the page
+    size is not in the key), and every style under it, is computed as WeasyPrint does.
     """
     import weasyprint.css as wp_css
 
@@ -509,10 +516,6 @@ def _keep_computed_styles() -> None:
             if len(kept) >= STYLES_KEPT:
                 kept.clear()
             kept[key] = found
-            if found is None:
-                return
-            style.congvan_key = key
-            return
         if found is None:
             return
         style.congvan_key = key
